@@ -1,0 +1,12 @@
+"""Test settings: the real settings with a fixed key and fast hashing. DATABASE_URL/CACHE_URL still apply."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
+os.environ.setdefault("AUDIT_HMAC_KEY", "test-audit-hmac-key")
+os.environ.setdefault("CONNECTOR_ENCRYPTION_KEY", "test-connector-encryption-key")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CONNECTOR_HOSTNAME", "testhost")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
