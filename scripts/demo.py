@@ -1,0 +1,103 @@
+"""`make demo`: the Secret Server emulator plus the connector, configured against it, on one terminal.
+
+Starts the emulator (state kept in var/emulator-state.json so a demo survives a restart), migrates,
+configures the connector with the demo application account, serves http://127.0.0.1:8000 and prints
+who to sign in as. Ctrl-C stops both processes.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EMULATOR_PORT = int(os.environ.get("EMULATOR_PORT", "8100"))
+CONNECTOR_PORT = int(os.environ.get("CONNECTOR_PORT", "8000"))
+EMULATOR_URL = f"http://127.0.0.1:{EMULATOR_PORT}"
+
+DEMO_ENV = {
+    "DEBUG": "true",
+    "SECRET_KEY": "demo-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "AUDIT_HMAC_KEY": "demo-only-audit-key",
+    "CONNECTOR_ENCRYPTION_KEY": "demo-only-encryption-key",
+    "SESSION_COOKIE_SECURE": "false",
+    "SECRET_SERVER_URL": EMULATOR_URL,
+    "SECRET_SERVER_ALLOW_HTTP": "true",
+    "CONNECTOR_HOSTNAME": os.environ.get("CONNECTOR_HOSTNAME", "demo"),
+}
+
+CAST = """
+Sign in at http://127.0.0.1:{cport}/ as:
+  admin  / Admin-Passw0rd!   Secret Server administrator: owns the SCIMSecret, full access
+  alice  / Alice-Passw0rd!   ordinary user: signing in files an access request (approval pending)
+  carol  / Carol-Passw0rd!   member of "SCIM Auditors": read-only history and audit trail
+  dave   / Dave-Passw0rd!    password expired in Secret Server: sees the product's message
+Approve or deny requests in the emulator's page: {eurl}/ (sign in there as admin)
+Press Ctrl-C to stop both.
+"""
+
+
+def wait_for(url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except Exception:
+            time.sleep(0.3)
+    return False
+
+
+def main():
+    env = {**os.environ, **DEMO_ENV}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "scimsite.settings")
+    (ROOT / "var").mkdir(exist_ok=True)
+    py = sys.executable
+    procs = []
+
+    def stop(*_):
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    try:
+        emulator = subprocess.Popen(
+            [py, "-m", "secretserver_emulator", "--port", str(EMULATOR_PORT), "--seed", "demo",
+             "--state-file", str(ROOT / "var" / "emulator-state.json")],
+            cwd=ROOT, env=env,
+        )
+        procs.append(emulator)
+        if not wait_for(f"{EMULATOR_URL}/api/v1/healthcheck"):
+            sys.exit(f"The Secret Server emulator did not start on {EMULATOR_URL}.")
+        subprocess.run([py, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+        if (ROOT / "connector" / "management" / "commands" / "configure_secretserver.py").exists():
+            subprocess.run(
+                [py, "manage.py", "configure_secretserver", "--demo", "--url", EMULATOR_URL, "--allow-http",
+                 "--admin-username", "admin", "--app-username", "scim-app", "--password-stdin"],
+                cwd=ROOT, env=env, check=True, input="Admin-Passw0rd!\nApp-Passw0rd!\n", text=True,
+            )
+        server = subprocess.Popen(
+            [py, "manage.py", "runserver", "--noreload", f"127.0.0.1:{CONNECTOR_PORT}"], cwd=ROOT, env=env
+        )
+        procs.append(server)
+        if wait_for(f"http://127.0.0.1:{CONNECTOR_PORT}/admin/login/"):
+            print(CAST.format(cport=CONNECTOR_PORT, eurl=EMULATOR_URL), flush=True)
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        sys.exit("A demo process stopped unexpectedly.")
+    except KeyboardInterrupt:
+        print("\nStopping the connector and the emulator…")
+    finally:
+        stop()
+
+
+if __name__ == "__main__":
+    main()
