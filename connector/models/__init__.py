@@ -1,0 +1,7 @@
+"""Models of the connector app, one module per area; re-export every model here.
+
+Add your own module (e.g. ``endpoints.py``) and one import line below, so concurrent work does not collide.
+"""
+from .audit import AuditEvent, AuditOutcome
+
+__all__ = ["AuditEvent", "AuditOutcome"]
