@@ -1,0 +1,211 @@
+"""The emulator's whole world: users, groups, folders, secrets, requests, tokens, clock.
+
+Everything is plain JSON-able dicts keyed by int id, so persisting to a state
+file is `json.dump(state.to_dict())`. One re-entrant lock guards it all: the
+app holds `state.lock` for the duration of each API call.
+
+Passwords are stored in plain text (this is a fake) and are never logged.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import secrets as _secrets
+import tempfile
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .http import from_iso, iso
+
+SEED_DIR = Path(__file__).parent / "seed"
+
+DEFAULT_SETTINGS = {
+    "tokenLifetimeSeconds": 1199,   # "Session Timeout for Webservices" 20 min -> 1199 s
+    "maxTokenRefreshes": 3,
+    "refreshExtraSeconds": 900,     # refresh token lives API timeout + 15 min
+    "version": "11.7.000061",
+}
+
+# Tables persisted as {id: record}. Keys become strings in JSON; `from_dict` restores ints.
+TABLES = ("users", "groups", "folders", "folderPermissions", "secrets", "secretPermissions",
+          "templates", "accessRequests")
+
+
+def load_seed(seed) -> dict:
+    """`seed` is a name under seed/ ("demo"), a path to a JSON file, or an already-parsed dict."""
+    if isinstance(seed, dict):
+        return copy.deepcopy(seed)
+    path = Path(seed)
+    if not path.suffix and not path.exists():
+        path = SEED_DIR / f"{seed}.json"
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class State:
+    """Live emulator state. Tests may read it (under `lock`) via the helper finders below."""
+
+    def __init__(self, seed="demo", state_file: str | os.PathLike | None = None):
+        self.lock = threading.RLock()
+        self.seed = load_seed(seed)
+        self.state_file = Path(state_file) if state_file else None
+        if self.state_file and self.state_file.exists():
+            self.from_dict(json.loads(self.state_file.read_text(encoding="utf-8")))
+        else:
+            self.reset()
+
+    # ---- lifecycle -------------------------------------------------------
+    def reset(self):
+        """Back to the seed: data, clock, tokens, sessions."""
+        with self.lock:
+            seed = copy.deepcopy(self.seed)
+            self.settings = {**DEFAULT_SETTINGS, **seed.get("settings", {})}
+            self.roles = seed.get("roles", {})
+            self.clock_offset = 0.0
+            self.tokens: dict[str, dict] = {}
+            self.refresh_tokens: dict[str, dict] = {}
+            self.sessions: dict[str, dict] = {}
+            self.next_id: dict[str, int] = {}
+            for table in TABLES:
+                setattr(self, table, {})
+            created = iso(self.now())
+            for group in seed.get("groups", []):
+                self.groups[group["id"]] = {"memberIds": [], "enabled": True, "everyone": False,
+                                            "personalUserId": None, "created": created, **group}
+            for user in seed.get("users", []):
+                self._seed_user(user, created)
+            for template in seed.get("templates", []):
+                self.templates[template["id"]] = template
+            for table in ("folders", "folderPermissions", "secrets", "secretPermissions"):
+                for row in seed.get(table, []):
+                    getattr(self, table)[row["id"]] = row
+            self.save()
+
+    def _seed_user(self, user: dict, created: str):
+        record = {"emailAddress": "", "enabled": True, "isLockedOut": False, "passwordExpired": False,
+                  "isApplicationAccount": False, "roles": [], "loginFailures": 0, "lastLogin": None,
+                  "created": created, "passwordLastChanged": created, "domainId": -1, **user}
+        self.users[record["id"]] = record
+        gid = record["personalGroupId"]
+        self.groups[gid] = {"id": gid, "name": record["userName"], "memberIds": [record["id"]],
+                            "enabled": True, "everyone": False, "personalUserId": record["id"],
+                            "created": created}
+        for group_name in user.get("groups", []):
+            self.group_by_name(group_name)["memberIds"].append(record["id"])
+
+    def to_dict(self) -> dict:
+        with self.lock:
+            data = {t: list(getattr(self, t).values()) for t in TABLES}
+            data.update(settings=self.settings, roles=self.roles, clockOffset=self.clock_offset,
+                        tokens=self.tokens, refreshTokens=self.refresh_tokens, sessions=self.sessions,
+                        nextId=self.next_id)
+            return copy.deepcopy(data)
+
+    def from_dict(self, data: dict):
+        with self.lock:
+            for table in TABLES:
+                setattr(self, table, {row["id"]: row for row in data.get(table, [])})
+            self.settings = data["settings"]
+            self.roles = data["roles"]
+            self.clock_offset = data.get("clockOffset", 0.0)
+            self.tokens = data.get("tokens", {})
+            self.refresh_tokens = data.get("refreshTokens", {})
+            self.sessions = data.get("sessions", {})
+            self.next_id = data.get("nextId", {})
+
+    def save(self):
+        """Persist atomically (temp file + rename) when a state file is configured."""
+        if not self.state_file:
+            return
+        with self.lock:
+            payload = json.dumps(self.to_dict(), indent=1)
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.state_file.parent, prefix=".ssemu-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+            os.replace(tmp, self.state_file)
+
+    # ---- clock and ids ---------------------------------------------------
+    def now(self) -> datetime:
+        """The emulator's clock: real UTC time moved by `advance_clock`."""
+        return utcnow() + timedelta(seconds=self.clock_offset)
+
+    def advance_clock(self, seconds: float):
+        with self.lock:
+            self.clock_offset += float(seconds)
+
+    def new_id(self, table: str) -> int:
+        """Ids start after the seed's highest id (folders/secrets look like real small ints)."""
+        with self.lock:
+            current = self.next_id.get(table)
+            if current is None:
+                rows = getattr(self, table, {})
+                current = max([int(k) for k in rows] + [self.seed.get("firstIds", {}).get(table, 0)])
+            self.next_id[table] = current + 1
+            return current + 1
+
+    @staticmethod
+    def new_token() -> str:
+        return _secrets.token_urlsafe(32)
+
+    # ---- finders (also used by tests) ------------------------------------
+    def user_by_name(self, user_name: str) -> dict | None:
+        wanted = (user_name or "").lower()
+        return next((u for u in self.users.values() if u["userName"].lower() == wanted), None)
+
+    def group_by_name(self, name: str) -> dict | None:
+        wanted = name.lower()
+        return next((g for g in self.groups.values()
+                     if g["name"].lower() == wanted and not g.get("personalUserId")), None)
+
+    def folder_by_name(self, name: str) -> dict | None:
+        return next((f for f in self.folders.values() if f["folderName"] == name), None)
+
+    def secret_by_name(self, name: str) -> dict | None:
+        return next((s for s in self.secrets.values() if s["name"] == name), None)
+
+    def secret_items(self, secret_id: int) -> dict:
+        """{slug: value} of a secret, for tests."""
+        return {i["slug"]: i["itemValue"] for i in self.secrets[secret_id]["items"]}
+
+    def access_requests_list(self) -> list[dict]:
+        return sorted(self.accessRequests.values(), key=lambda r: r["id"])
+
+    def everyone_group(self) -> dict:
+        return next(g for g in self.groups.values() if g.get("everyone"))
+
+    def role_permissions(self, user: dict) -> list[str]:
+        names: list[str] = []
+        for role in user.get("roles", []):
+            for perm in self.roles.get(role, []):
+                if perm not in names:
+                    names.append(perm)
+        return names
+
+    def has_role_permission(self, user: dict, *names: str) -> bool:
+        perms = {p.lower() for p in self.role_permissions(user)}
+        return any(n.lower() in perms for n in names)
+
+    def group_ids_of(self, user: dict) -> set[int]:
+        """Everyone + personal group + explicit memberships (enabled groups only)."""
+        out = set()
+        for group in self.groups.values():
+            if not group.get("enabled", True):
+                continue
+            if group.get("everyone") or user["id"] in group.get("memberIds", []):
+                out.add(group["id"])
+        return out
+
+    def group_member_ids(self, group: dict) -> list[int]:
+        if group.get("everyone"):
+            return sorted(self.users)
+        return list(group.get("memberIds", []))
+
+    def when(self, text) -> datetime | None:
+        return from_iso(text)
