@@ -93,7 +93,7 @@ class AuditWriteError(Exception):
 
 _SECRET_KEY_EXACT = frozenset({
     "password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "authorization", "auth", "cookie",
-    "setcookie", "apikey", "privatekey", "otp", "totp", "pin", "itemvalue", "sessionid", "csrftoken",
+    "setcookie", "apikey", "privatekey", "otp", "totp", "pin", "sessionid", "csrftoken",
     "credentials", "credential", "bearer", "signature", "hmackey", "encryptionkey", "secretkey",
 })
 _SECRET_KEY_CONTAINS = ("password", "passwd", "passphrase", "authorization", "apikey", "privatekey", "cookie")
@@ -168,7 +168,8 @@ def _redact(value):
         for key, item in value.items():
             key = _scrub_string(str(key))
             if _is_secret_key(key) or (value_is_secret and _normalize_key(key) in _FIELD_VALUE_KEYS):
-                out[key] = REDACTED if item not in (None, "") else item
+                # Booleans and empty values carry no secret ("password_expired": true stays readable).
+                out[key] = item if item is None or item == "" or isinstance(item, bool) else REDACTED
             else:
                 out[key] = _redact(item)
         return out
