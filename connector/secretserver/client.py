@@ -108,7 +108,7 @@ class SecretServerClient:
         try:
             return parser(resp.data)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise E.UnexpectedResponse(f"Unexpected JSON shape ({type(exc).__name__}: {exc})"[:200],
+            raise E.UnexpectedResponse(f"Unexpected JSON shape ({type(exc).__name__})",
                                        status=resp.status, method=resp.method, path=resp.path) from None
 
     def _get(self, path, parser, **kw):

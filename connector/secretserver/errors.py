@@ -24,6 +24,7 @@ __all__ = [
     "Unavailable",
     "UnexpectedResponse",
     "redact_body",
+    "scrub",
 ]
 
 EXCERPT_CHARS = 300
@@ -75,6 +76,14 @@ def redact_body(body: bytes | str | None, secrets: Iterable[str] = (), limit: in
                 text = text[: -(cut + 1)] + REDACTED + "…"
                 break
     return text
+
+
+def scrub(text: str, secrets: Iterable[str] = (), limit: int = EXCERPT_CHARS) -> str:
+    """``text`` with every known secret value replaced by ``***`` and cut to ``limit`` characters."""
+    text = str(text)
+    for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class SecretServerError(Exception):

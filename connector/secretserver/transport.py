@@ -112,7 +112,6 @@ class Transport:
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
-        self.session.max_redirects = 0
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r}, timeout={self.timeout!r}, retries={self.retries!r})"
@@ -280,17 +279,18 @@ class Transport:
                 raise E.UnexpectedResponse("Invalid JSON", **common)
             return HttpResponse(status, ct, body, elapsed, ctx["method"], ctx["path"], data)
 
-        raise classify_error(status, data if parsed_ok else None, token_call=token_call, bearer=bearer,
+        raise classify_error(data if parsed_ok else None, token_call=token_call, bearer=bearer,
                              secrets=secrets, retry_after=_retry_after(resp), html="html" in ct, **common)
 
 
-def classify_error(status, data, *, token_call, bearer, secrets, retry_after=None, html=False, **common):
+def classify_error(data, *, status, token_call, bearer, secrets, retry_after=None, html=False, **common):
     """Map a non-2xx answer to a named error — by ``errorCode``/``error`` first, never by status alone."""
+    common["status"] = status
     obj = {str(k).lower(): v for k, v in data.items()} if isinstance(data, dict) else {}
     code = obj.get("errorcode") if isinstance(obj.get("errorcode"), str) else None
     message = obj.get("message") if isinstance(obj.get("message"), str) else None
     error_text = obj.get("error") if isinstance(obj.get("error"), str) else None
-    product = E.redact_body(json.dumps(error_text or message), secrets).strip('"') if (error_text or message) else None
+    product = E.scrub(error_text or message, secrets) if (error_text or message) else None
     kw = dict(common, error_code=code, product_message=product)
 
     if token_call:
@@ -314,7 +314,7 @@ def classify_error(status, data, *, token_call, bearer, secrets, retry_after=Non
         fields = {}
         for name, msgs in model_state.items():
             items = msgs if isinstance(msgs, list) else [msgs]
-            fields[str(name)] = tuple(E.redact_body(json.dumps(str(m)), secrets).strip('"') for m in items)
+            fields[E.scrub(name, secrets)] = tuple(E.scrub(m, secrets) for m in items)
         return E.ValidationFailed(message and product or None, field_errors=fields, **kw)
     if status in (401, 403) and bearer and not code:
         return E.AuthenticationFailed(**kw)
