@@ -194,8 +194,8 @@ DEFAULT_TAKE = 10  # UNCONFIRMED; the doc's example envelope shows take 10
 
 def _sort_spec(query: CIDict, default_name: str):
     name = query.get("sortby[0].name")
-    if not name:
-        return None, [{"name": default_name, "direction": "Asc", "priority": 0}]
+    if not name:  # the default order is echoed back, as the real envelope does
+        return (default_name, "Asc"), [{"name": default_name, "direction": "Asc", "priority": 0}]
     direction = "Desc" if str(query.get("sortby[0].direction", "asc")).lower().startswith("desc") else "Asc"
     return (name, direction), [{"name": name, "direction": direction,
                                 "priority": as_int(query.get("sortby[0].priority"), 0)}]
@@ -220,7 +220,7 @@ def page(records: list, query: CIDict, default_sort: str = "id") -> dict:
     if not take or take <= 0:
         take = DEFAULT_TAKE
     spec, sort_by = _sort_spec(query, default_sort)
-    if spec:
+    if spec[0]:
         try:
             records = sorted(records, key=lambda r: _sort_key(r, spec[0]), reverse=spec[1] == "Desc")
         except TypeError:
