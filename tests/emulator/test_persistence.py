@@ -1,0 +1,72 @@
+"""State file: written after each write, loaded at start; the CLI runs standalone."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from secretserver_emulator import EmulatorServer
+
+from .conftest import PASSWORDS, make_folder, Api
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_state_survives_a_restart(tmp_path):
+    state_file = tmp_path / "ss-state.json"
+    with EmulatorServer(seed="demo", state_file=state_file) as first:
+        app = Api(first.url, "scim-app")
+        folder = make_folder(app)
+        token = app.token
+        saved = json.loads(state_file.read_text())
+        assert [f["folderName"] for f in saved["folders"]] == ["SCIM host"]
+    with EmulatorServer(seed="demo", state_file=state_file) as second:
+        assert second.state.folder_by_name("SCIM host")["id"] == folder["id"]
+        again = requests.get(f"{second.url}/api/v1/folders/{folder['id']}", timeout=5,
+                             headers={"Authorization": f"Bearer {token}"})
+        assert again.json()["folderName"] == "SCIM host"  # tokens survive too
+        assert make_folder(Api(second.url, "scim-app"), "Second")["id"] == folder["id"] + 1
+
+
+def test_seed_can_be_a_path(tmp_path):
+    seed = json.loads((ROOT / "secretserver_emulator/seed/demo.json").read_text())
+    seed["settings"]["tokenLifetimeSeconds"] = 60
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed))
+    with EmulatorServer(seed=str(path)) as server:
+        body = requests.post(f"{server.url}/oauth2/token", timeout=5, data={
+            "grant_type": "password", "username": "alice", "password": PASSWORDS["alice"]}).json()
+        assert body["expires_in"] == 60
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_cli_serves_and_persists(tmp_path):
+    port, state_file = _free_port(), tmp_path / "cli-state.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "secretserver_emulator", "--port", str(port), "--seed", "demo",
+                             "--state-file", str(state_file)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/api/v1/healthcheck", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        assert health.json()["Healthy"] is True
+        make_folder(Api(f"http://127.0.0.1:{port}", "scim-app"), "From CLI")
+        assert "From CLI" in state_file.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        proc.stdout.close()
+        proc.stderr.close()
