@@ -137,6 +137,7 @@
       buttons.forEach(function (b) { b.disabled = true; });
       if (main && main.tagName === "BUTTON") {
         main.dataset.busyOriginal = main.innerHTML;
+        main.classList.add("is-busy");
         main.style.minWidth = main.offsetWidth + "px";
         main.innerHTML = "";
         var spin = document.createElement("span");
@@ -157,6 +158,7 @@
       b.disabled = false;
       if (b.dataset.busyOriginal !== undefined) {
         b.innerHTML = b.dataset.busyOriginal;
+        b.classList.remove("is-busy");
         delete b.dataset.busyOriginal;
         b.style.minWidth = "";
       }
@@ -300,7 +302,7 @@
   /* 4. Navigation menus -------------------------------------------------- */
   function initNav() {
     var menu = document.querySelector("[data-nav-menu]");
-    var wide = window.matchMedia ? window.matchMedia("(min-width: 60.01rem)") : null;
+    var wide = window.matchMedia ? window.matchMedia("(min-width: 68.01rem)") : null;
     var hasDetailsContent = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
     if (menu && wide && !hasDetailsContent) {
       var sync = function () { if (wide.matches) menu.open = true; };

@@ -436,3 +436,49 @@ def test_templates_need_no_inline_script_style_or_event_handlers_so_a_strict_csp
         for match in re.finditer(r"""\s(style|on[a-z]+)\s*=\s*["']""", text):
             offenders.append(f"{file.name}: {match.group(0).strip()}")
     assert not offenders, offenders
+
+
+# --- colour contrast of the design tokens ---------------------------------------------------------
+def _luminance(hex_colour):
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a, b):
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize(
+    "foreground, background",
+    [
+        ("--text", "--surface"),
+        ("--text", "--bg"),
+        ("--text-muted", "--surface"),
+        ("--text-muted", "--bg"),
+        ("--text-muted", "--surface-alt"),
+        ("--brand-700", "--surface"),
+        ("--brand-700", "--surface-alt"),
+        ("--brand-900", "--brand-50"),
+        ("--danger-700", "--surface"),
+        ("--danger-700", "--danger-50"),
+        ("--success-700", "--success-50"),
+        ("--warning-800", "--warning-50"),
+        ("--info-800", "--info-50"),
+        ("--text", "--danger-50"),
+        ("--text", "--warning-50"),
+    ],
+)
+def test_design_token_text_pairs_meet_wcag_aa(foreground, background):
+    css = (STATIC_DIR / "css" / "app.css").read_text()
+    tokens = dict(re.findall(r"(--[a-z0-9-]+):\s*(#[0-9a-fA-F]{6})\b", css))
+    assert _contrast(tokens[foreground], tokens[background]) >= 4.5
+
+
+@pytest.mark.parametrize("foreground", ["#ffffff", "#d3e6ee", "#ffe8a3"])
+def test_header_text_is_readable_on_the_brand_colour(foreground):
+    css = (STATIC_DIR / "css" / "app.css").read_text()
+    tokens = dict(re.findall(r"(--[a-z0-9-]+):\s*(#[0-9a-fA-F]{6})\b", css))
+    assert _contrast(foreground, tokens["--brand-800"]) >= 4.5
+    assert _contrast(foreground, tokens["--brand-900"]) >= 4.5
