@@ -163,7 +163,10 @@ class SecretServerClient:
 
     def revoke_token(self) -> bool:
         """§1 POST /api/v1/oauth-expiration: revoke the current bearer token (JSON boolean)."""
+        token = self.token_provider.get_token() if self.token_provider else None
         resp = self._call("POST", "/oauth-expiration", retry=False, reauth=False)
+        if token and self.token_provider:
+            self.token_provider.invalidate(token)  # the app account's cached token is dead now
         return resp.data is True or (isinstance(resp.data, dict) and bool(resp.data.get("success", True)))
 
     # ---- §2 health ---------------------------------------------------------------------------------------
