@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 
 class CIDict(dict):
@@ -120,8 +120,6 @@ def iso(value: datetime) -> str:
 def from_iso(text) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
-
-__all__ = ["timedelta"]
 
 
 # ---- errors -----------------------------------------------------------------

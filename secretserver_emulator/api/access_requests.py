@@ -6,10 +6,8 @@ Approved requests turn Expired lazily once expirationDate passes
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from .. import access
-from ..http import ApiError, access_denied, as_bool, as_int, fmt_dt, invalid, iso, not_found, page, parse_dt
+from ..http import access_denied, as_bool, as_int, fmt_dt, invalid, iso, not_found, page, parse_dt
 from ..router import route
 from .secrets import security_model
 
@@ -207,5 +205,3 @@ def update(ctx):
     req = _request(ctx, req_id)
     return decide(state, ctx.user, req, status, data.get("responseComment"), start, end)
 
-
-__all__ = ["decide", "request_model", "may_read", "timedelta", "ApiError"]

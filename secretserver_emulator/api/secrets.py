@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from .. import access
 from ..access import SECRET_ROLES, canonical
-from ..http import (ApiError, access_denied, as_bool, as_int, deleted, fmt_dt, invalid, iso, page, values)
+from ..http import ApiError, as_bool, as_int, deleted, fmt_dt, invalid, page, values
 from ..router import route
-from .folders import folder_path
+from .folders import descendants, folder_path
+from .secret_permissions import add_secret_permission
 from .templates import template_or_404
 
 ROOT_FOLDERS = (None, -1, 0)
@@ -87,7 +88,6 @@ def search(ctx):
     if folder_id is not None:
         folders = {folder_id}
         if as_bool(q.get("filter.includesubfolders")):
-            from .folders import descendants
             folders |= descendants(state, folder_id, False)
     template_ids = {as_int(v) for v in values(q, "filter.secrettemplateids") + values(q, "filter.secrettemplateid")}
     include_inactive = as_bool(q.get("filter.includeinactive"))
@@ -234,7 +234,6 @@ def create(ctx):
               "requiresComment": as_bool(data.get("requiresComment")), "requireApprovalType": "None",
               "approvers": [], "created": fmt_dt(ctx.now)}
     state.secrets[secret["id"]] = secret
-    from .secret_permissions import add_secret_permission
     add_secret_permission(state, secret["id"], state.groups[ctx.user["personalGroupId"]], "Owner")
     return secret_model(state, ctx.user, secret)
 

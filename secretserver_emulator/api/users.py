@@ -6,7 +6,7 @@ Groups" to read groups; everyone may read themselves and their own groups.
 """
 from __future__ import annotations
 
-from ..http import access_denied, as_int, not_found, page
+from ..http import access_denied, not_found, page
 from ..router import route
 
 USER_READERS = ("View Users", "Administer Users")
@@ -153,6 +153,3 @@ def group_users(ctx, id):
     rows = [group_user_summary(ctx.state, group, u) for u in users if inactive or u.get("enabled", True)]
     return page(rows, ctx.query, "userName")
 
-
-def user_id_param(value):
-    return as_int(value)
