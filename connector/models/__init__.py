@@ -3,5 +3,6 @@
 Add your own module (e.g. ``endpoints.py``) and one import line below, so concurrent work does not collide.
 """
 from .audit import AuditEvent, AuditOutcome
+from .bootstrap import ConnectorBootstrap
 
-__all__ = ["AuditEvent", "AuditOutcome"]
+__all__ = ["AuditEvent", "AuditOutcome", "ConnectorBootstrap"]

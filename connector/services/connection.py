@@ -1,0 +1,81 @@
+"""How the connector reaches Secret Server: the bootstrap record, the clients, the SCIMSecret's names.
+
+Every other service gets its Secret Server client from here, so the application account's password is
+decrypted in one place and never travels further than the client's token provider.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+
+from connector.crypto import decrypt_secret
+from connector.models import ConnectorBootstrap
+from connector.secretserver import SecretServerClient
+
+NOT_CONFIGURED_MESSAGE = "Secret Server Not Configured."
+WEB_PASSWORD_TEMPLATE_ID = 9
+
+
+class ConnectorNotConfigured(Exception):
+    """No bootstrap record yet (or it is incomplete): every page leads to setup."""
+
+    def __init__(self, message: str = NOT_CONFIGURED_MESSAGE):
+        super().__init__(message)
+        self.message = message
+
+
+def connector_hostname() -> str:
+    return settings.CONNECTOR_HOSTNAME
+
+
+def scim_folder_name(hostname: str | None = None) -> str:
+    return f"SCIM {hostname or connector_hostname()}"
+
+
+def scim_secret_name(hostname: str | None = None) -> str:
+    return f"SCIMSecret {hostname or connector_hostname()}"
+
+
+def bootstrap_get() -> ConnectorBootstrap | None:
+    return ConnectorBootstrap.objects.filter(singleton=1).first()
+
+
+def bootstrap_require() -> ConnectorBootstrap:
+    """The complete bootstrap record, or ConnectorNotConfigured."""
+    bootstrap = bootstrap_get()
+    if bootstrap is None or not bootstrap.is_complete:
+        raise ConnectorNotConfigured()
+    return bootstrap
+
+
+def connector_is_configured() -> bool:
+    bootstrap = bootstrap_get()
+    return bool(bootstrap and bootstrap.is_complete)
+
+
+def app_client(bootstrap: ConnectorBootstrap | None = None) -> SecretServerClient:
+    """A client acting as the application account; its token is shared by every worker through the cache."""
+    bootstrap = bootstrap or bootstrap_get()
+    if bootstrap is None:
+        raise ConnectorNotConfigured()
+    return SecretServerClient.for_application_account(
+        bootstrap.secret_server_url,
+        bootstrap.app_username,
+        decrypt_secret(bootstrap.app_password_encrypted),
+        bootstrap.app_domain or None,
+    )
+
+
+def secret_server_url() -> str:
+    """The configured Secret Server URL, or the SECRET_SERVER_URL setting before setup."""
+    bootstrap = bootstrap_get()
+    return bootstrap.secret_server_url if bootstrap else settings.SECRET_SERVER_URL
+
+
+def anonymous_client(url: str | None = None) -> SecretServerClient:
+    """For the health check and a person's password grant."""
+    return SecretServerClient(url or secret_server_url())
+
+
+def person_client(access_token: str, url: str | None = None) -> SecretServerClient:
+    """A client acting as one person, with their own token; never cached."""
+    return SecretServerClient(url or secret_server_url(), access_token=access_token)
