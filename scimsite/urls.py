@@ -1,6 +1,14 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("connector.urls_accounts")),  # sign-in, sign-out
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/connector/", include("connector.api.urls")),
+    path("api/access-requests/", include("accessrequests.api.urls")),
+    path("history/", include("accessrequests.urls")),
+    path("", include("connector.urls")),
 ]
