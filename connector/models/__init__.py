@@ -4,5 +4,6 @@ Add your own module (e.g. ``endpoints.py``) and one import line below, so concur
 """
 from .audit import AuditEvent, AuditOutcome
 from .bootstrap import ConnectorBootstrap
+from .mirror import FolderMirror, SettingsMirror  # noqa: F401 (settings area)
 
 __all__ = ["AuditEvent", "AuditOutcome", "ConnectorBootstrap"]
