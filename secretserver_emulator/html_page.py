@@ -26,7 +26,7 @@ button{margin:.2rem .4rem .2rem 0}"""
 
 
 def _doc(title: str, body: str) -> bytes:
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{escape(title)}</title>'
             f"<style>{STYLE}</style></head><body>{body}</body></html>").encode()
 
 
