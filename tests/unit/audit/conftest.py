@@ -1,9 +1,8 @@
-"""Fixtures for the audit tests. The flush bypass plugin is imported here (pytest_plugins is root-only)."""
+"""Fixtures for the audit tests (the flush bypass plugin is registered by the root tests/conftest.py)."""
 import pytest
 from django.db import connection
 
 from connector.services.audit import audit_maintenance, audit_record
-from tests.plugins.audit_flush import audit_flush_bypass  # noqa: F401  (autouse, session scope)
 
 
 @pytest.fixture
