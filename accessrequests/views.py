@@ -1,0 +1,126 @@
+"""Access-request history pages for administrators and auditors: list, detail, CSV export, dashboard.
+
+Views only parse the request, call selectors and render; the queries live in accessrequests/selectors.py.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accessrequests import selectors
+from accessrequests.charts import daily_outcome_chart
+from connector.access import staff_required
+from connector.csv_export import csv_streaming_response
+from connector.keyset import InvalidCursor
+from connector.querystring import query_with
+from connector.services.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+SYNC_THROTTLE_KEY = "accessrequests:history:synced"
+SYNC_FAILED_KEY = "accessrequests:history:sync-failed"
+SYNC_THROTTLE_SECONDS = 30
+SYNC_UNAVAILABLE = "Showing the last synchronised history; Secret Server service unavailable."
+INVALID_CURSOR = "That page link is no longer valid; showing the first page."
+
+
+def _sync_history() -> str | None:
+    """Refresh the mirror from Secret Server at most once per 30 s; return a warning if it failed.
+
+    Opening the history should show current data, but a slow or down Secret Server must not make the page
+    slow or broken: the mirror is shown as last synchronised, with a warning.
+    """
+    try:
+        from accessrequests import services
+    except ImportError:
+        return None
+    sync = getattr(services, "access_request_sync", None)
+    if sync is None:
+        return None
+    from connector.services.connection import connector_is_configured
+
+    if not connector_is_configured():
+        return None
+    if not cache.add(SYNC_THROTTLE_KEY, True, SYNC_THROTTLE_SECONDS):
+        return SYNC_UNAVAILABLE if cache.get(SYNC_FAILED_KEY) else None
+    try:
+        sync()
+    except Exception as exc:  # any failure of the remote side; the page still shows the mirror
+        logger.warning("access request sync failed: %s", type(exc).__name__)
+        cache.set(SYNC_FAILED_KEY, True, SYNC_THROTTLE_SECONDS)
+        return SYNC_UNAVAILABLE
+    cache.delete(SYNC_FAILED_KEY)
+    return None
+
+
+@require_GET
+@staff_required
+def history(request):
+    sync_warning = _sync_history()
+    filterset = selectors.access_request_filterset(request.GET)
+    sort = request.GET.get("sort") or None
+    cursor_warning = None
+    try:
+        page = selectors.access_request_page(filterset=filterset, sort=sort, cursor=request.GET.get("cursor"))
+    except InvalidCursor:
+        cursor_warning = INVALID_CURSOR
+        page = selectors.access_request_page(filterset=filterset, sort=sort, cursor=None)
+    order = selectors.HISTORY_KEYSET.order(sort)
+    return render(request, "accessrequests/history.html", {
+        "nav_section": "history",
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "sort": order.name,
+        "sort_choices": selectors.SORT_LABELS.items(),
+        "page_prev_url": query_with(request, cursor=page.prev_cursor) if page.prev_cursor else None,
+        "page_next_url": query_with(request, cursor=page.next_cursor) if page.next_cursor else None,
+        "export_url": query_with(request, cursor=None),
+        "sync_warning": sync_warning,
+        "cursor_warning": cursor_warning,
+        "is_filtered": any(v for k, v in request.GET.items() if k not in ("cursor", "sort")),
+    })
+
+
+@require_GET
+@staff_required
+def detail(request, pk: int):
+    access_request = selectors.access_request_get(pk)
+    return render(request, "accessrequests/detail.html", {
+        "nav_section": "history", "ar": access_request, "timeline": access_request.timeline,
+    })
+
+
+@require_GET
+@staff_required
+def export(request):
+    """The filtered history as CSV, streamed; the export itself is audited once, before the first byte."""
+    filterset = selectors.access_request_filterset(request.GET)
+    filterset.is_valid()
+    sort = request.GET.get("sort") or None
+    applied = {k: v for k, v in request.GET.items() if k != "cursor" and v}
+    audit_record(action="history.export", outcome="success", request=request, target_type="access_request",
+                 after={"filters": applied}, message="Access-request history exported as CSV.")
+    rows = selectors.access_request_export_rows(filterset=filterset, sort=sort)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    return csv_streaming_response(filename=f"access-request-history-{stamp}.csv",
+                                  header=selectors.EXPORT_COLUMNS, rows=rows)
+
+
+@require_GET
+@staff_required
+def dashboard(request):
+    days = selectors.access_request_daily_counts(days=30)
+    return render(request, "accessrequests/dashboard.html", {
+        "nav_section": "history",
+        "days": days,
+        "statuses": selectors.OUTCOME_ORDER,
+        "chart": daily_outcome_chart(days, selectors.OUTCOME_ORDER),
+        "pending_count": selectors.access_request_pending_count(),
+        "active_grants": list(selectors.access_request_active_grants()),
+        "now": timezone.now(),
+    })
