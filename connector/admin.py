@@ -61,3 +61,74 @@ def _pretty(value):
 
 
 # --- end of audit trail ----------------------------------------------------------------------------------
+
+
+# --- SCIM endpoints mirror (read-only; Secret Server is the source of truth) -----------------------------
+
+from connector.models import EndpointMirror  # noqa: E402
+
+
+@admin.register(EndpointMirror)
+class EndpointMirrorAdmin(admin.ModelAdmin):
+    """No password or token is stored here; the token hash is left out of the page as well."""
+
+    list_display = ("name", "url", "username", "token_prefix", "token_expires_at", "active", "synced_at")
+    list_filter = ("active",)
+    search_fields = ("name", "url", "username", "=ss_secret_id", "=token_id")
+    ordering = ("name_lower",)
+    actions = None
+    fields = ("ss_secret_id", "name", "url", "username", "token_id", "token_prefix", "token_issued_at",
+              "token_expires_at", "permission_mappings", "revision", "active", "synced_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- end of SCIM endpoints mirror ------------------------------------------------------------------------
+
+
+# --- Settings area: mirrors of Secret Server (read-only) ---------------------------------------------------
+
+from connector.models import FolderMirror, SettingsMirror  # noqa: E402
+
+
+class _ReadOnlyMirrorAdmin(admin.ModelAdmin):
+    """Mirrors are rebuilt from Secret Server (manage.py sync_connector); nobody edits them here."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FolderMirror)
+class FolderMirrorAdmin(_ReadOnlyMirrorAdmin):
+    list_display = ("ss_folder_id", "name", "active", "synced_at")
+    list_filter = ("active",)
+    fields = readonly_fields = ("ss_folder_id", "name", "active", "synced_at")
+
+
+@admin.register(SettingsMirror)
+class SettingsMirrorAdmin(_ReadOnlyMirrorAdmin):
+    list_display = ("revision", "ss_secret_id", "synced_at")
+    fields = readonly_fields = ("revision", "ss_secret_id", "settings_json", "synced_at")
+
+    @admin.display(description="settings")
+    def settings_json(self, obj):
+        return _pretty(obj.settings)
+
+
+# --- end of settings area ----------------------------------------------------------------------------------

@@ -1,0 +1,199 @@
+"""REST API for SCIM endpoints: thin views with Input/Output serializers over services.endpoints.
+
+Reads: administrators and auditors. Writes: administrators. A response that carries a new token (create,
+regenerate, an update that had to generate one) is the only place it ever appears; it is sent with
+``Cache-Control: no-store``. Passwords are write-only.
+"""
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from connector.access import IsConnectorAdministrator, IsConnectorStaffReadOnly
+from connector.secretserver import NotFound, SecretServerError, Unavailable
+from connector.services.audit import AuditWriteError
+from connector.services.connection import ConnectorNotConfigured
+from connector.services.endpoints import (
+    MAPPING_ROLES,
+    MAPPING_TYPES,
+    EndpointMirrorFailed,
+    EndpointNotFound,
+    endpoint_create,
+    endpoint_delete,
+    endpoint_get,
+    endpoint_list,
+    endpoint_token_regenerate,
+    endpoint_update,
+)
+
+ROLE_NAMES = MAPPING_ROLES["Container"]
+
+
+class MappingSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=MAPPING_TYPES)
+    value = serializers.CharField(max_length=255, allow_blank=True)
+    role = serializers.ChoiceField(choices=ROLE_NAMES)
+
+
+class EndpointOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="ss_secret_id", read_only=True, help_text="Secret Server secret id.")
+    name = serializers.CharField()
+    url = serializers.CharField()
+    username = serializers.CharField()
+    token_prefix = serializers.CharField(help_text="First characters of the current token (display hint).")
+    token_issued_at = serializers.DateTimeField(allow_null=True)
+    token_expires_at = serializers.DateTimeField(allow_null=True)
+    permission_mappings = MappingSerializer(many=True)
+    revision = serializers.IntegerField()
+
+
+class EndpointWithTokenOutputSerializer(EndpointOutputSerializer):
+    token = serializers.CharField(allow_null=True, help_text="The new token. Shown only in this response.")
+
+
+class EndpointInputSerializer(serializers.Serializer):
+    # Blank and missing values pass through: the service owns the rules and the product's wording.
+    name = serializers.CharField(max_length=255, allow_blank=True, required=False)
+    url = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    username = serializers.CharField(max_length=255, allow_blank=True, required=False)
+    password = serializers.CharField(max_length=4000, allow_blank=True, required=False, write_only=True,
+                                     trim_whitespace=False, style={"input_type": "password"},
+                                     help_text="Write-only. On update, blank or missing keeps the current one.")
+    permission_mappings = MappingSerializer(many=True, required=False)
+
+
+ERROR_RESPONSE = inline_serializer("EndpointError", {"message": serializers.CharField()})
+
+
+def _no_store(response):
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+def _with_token(result, http_status):
+    data = EndpointWithTokenOutputSerializer(
+        {**vars(result.endpoint), "token": result.token.value if result.token else None}).data
+    return _no_store(Response(data, status=http_status))
+
+
+def _failure(exc) -> Response:
+    """Service exceptions as responses: field errors 400, missing 404, Secret Server 502/503."""
+    if isinstance(exc, ValidationError):
+        return Response(exc.message_dict if hasattr(exc, "error_dict") else {"message": exc.messages}, status=400)
+    if isinstance(exc, (EndpointNotFound, NotFound)):
+        raise Http404("Endpoint not found.")
+    if isinstance(exc, ConnectorNotConfigured):
+        return Response({"message": exc.message}, status=503)
+    if isinstance(exc, EndpointMirrorFailed):
+        return Response({"message": exc.product_message}, status=500)
+    if isinstance(exc, AuditWriteError):
+        return Response({"message": exc.safe_message}, status=503)
+    if isinstance(exc, Unavailable):
+        return Response({"message": exc.product_message}, status=503)
+    return Response({"message": exc.product_message}, status=502)
+
+
+SERVICE_ERRORS = (ValidationError, EndpointNotFound, ConnectorNotConfigured, EndpointMirrorFailed, AuditWriteError,
+                  SecretServerError)
+
+
+class _EndpointApi(APIView):
+    def get_permissions(self):
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return [IsConnectorStaffReadOnly()]
+        return [IsConnectorAdministrator()]
+
+
+class EndpointListCreateApi(_EndpointApi):
+    @extend_schema(operation_id="endpoints_list", responses={200: EndpointOutputSerializer(many=True)},
+                   summary="List endpoints (synced from Secret Server first)")
+    def get(self, request):
+        try:
+            endpoints = endpoint_list()
+        except SERVICE_ERRORS as exc:
+            return _failure(exc)
+        return Response(EndpointOutputSerializer(endpoints, many=True).data)
+
+    @extend_schema(operation_id="endpoints_create", request=EndpointInputSerializer,
+                   responses={201: EndpointWithTokenOutputSerializer, 400: OpenApiResponse(description="Field errors"),
+                              502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
+                   summary="Create an endpoint; the response shows its token once")
+    def post(self, request):
+        serializer = EndpointInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            result = endpoint_create(request=request, name=data.get("name", ""), url=data.get("url", ""),
+                                     username=data.get("username", ""), password=data.get("password", ""),
+                                     permission_mappings=data.get("permission_mappings"))
+        except SERVICE_ERRORS as exc:
+            return _failure(exc)
+        return _with_token(result, status.HTTP_201_CREATED)
+
+
+class EndpointDetailApi(_EndpointApi):
+    @extend_schema(operation_id="endpoints_retrieve", responses={200: EndpointOutputSerializer, 404: ERROR_RESPONSE},
+                   summary="Read one endpoint, fresh from Secret Server")
+    def get(self, request, pk):
+        try:
+            endpoint = endpoint_get(pk)
+        except SERVICE_ERRORS as exc:
+            return _failure(exc)
+        return Response(EndpointOutputSerializer(endpoint).data)
+
+    def _update(self, request, pk, *, partial):
+        serializer = EndpointInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if not partial:  # PUT replaces: missing text fields become blank (and fail validation)
+            for key in ("name", "url", "username"):
+                data.setdefault(key, "")
+            data.setdefault("permission_mappings", [])
+        try:
+            result = endpoint_update(pk, request=request, **data)
+        except SERVICE_ERRORS as exc:
+            return _failure(exc)
+        if result.token:
+            return _with_token(result, status.HTTP_200_OK)
+        return Response(EndpointOutputSerializer(result.endpoint).data)
+
+    @extend_schema(operation_id="endpoints_update", request=EndpointInputSerializer,
+                   responses={200: EndpointWithTokenOutputSerializer, 400: OpenApiResponse(description="Field errors"),
+                              404: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
+                   summary="Replace an endpoint (password optional: blank keeps it)")
+    def put(self, request, pk):
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(operation_id="endpoints_partial_update", request=EndpointInputSerializer,
+                   responses={200: EndpointWithTokenOutputSerializer, 400: OpenApiResponse(description="Field errors"),
+                              404: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
+                   summary="Change some fields of an endpoint")
+    def patch(self, request, pk):
+        return self._update(request, pk, partial=True)
+
+    @extend_schema(operation_id="endpoints_destroy", request=None,
+                   responses={204: None, 404: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
+                   summary="Delete (deactivate) an endpoint; its token stops working at once")
+    def delete(self, request, pk):
+        try:
+            endpoint_delete(pk, request=request)
+        except SERVICE_ERRORS as exc:
+            return _failure(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EndpointTokenApi(_EndpointApi):
+    @extend_schema(operation_id="endpoints_token_regenerate", request=None,
+                   responses={200: EndpointWithTokenOutputSerializer, 404: ERROR_RESPONSE, 502: ERROR_RESPONSE,
+                              503: ERROR_RESPONSE},
+                   summary="Generate a new token (shown once); the old one fails at once")
+    def post(self, request, pk):
+        try:
+            result = endpoint_token_regenerate(pk, request=request)
+        except SERVICE_ERRORS as exc:
+            return _failure(exc)
+        return _with_token(result, status.HTTP_200_OK)

@@ -1,0 +1,449 @@
+"""SCIM endpoints: one Web Password secret each in the ``SCIM {hostname}`` folder (product.md, "Endpoints").
+
+Secret Server is the source of truth; ``EndpointMirror`` is a local copy for token checks. Every write
+follows the project's one pattern: an intent audit row, the Secret Server call, then the mirror row and
+the outcome row in one transaction. A Secret Server failure changes nothing locally; a mirror failure
+after Secret Server succeeded is reported as such and repaired by the next ``endpoint_sync``.
+
+The secret's fields: ``name`` = endpoint name, ``url``, ``username``, ``password`` (the endpoint's own
+credential, kept only in Secret Server) and ``notes`` = the JSON document built by ``_notes_document``
+(token id, sha256, display prefix, issue/expiry times, permission mappings, revision). No plaintext
+token is stored anywhere.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from connector.configuration import ConnectorSettings, SettingsDocument
+from connector.models import EndpointMirror
+from connector.secretserver import NotFound, Secret, SecretServerClient
+from connector.secretserver.types import parse_datetime
+from connector.services.audit import audited
+from connector.services.connection import WEB_PASSWORD_TEMPLATE_ID, app_client, bootstrap_require
+from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, token_generate
+
+logger = logging.getLogger(__name__)
+
+NOTES_SCHEMA = "scim-connector-endpoint"
+NOTES_VERSION = 1
+
+MSG_NAME_REQUIRED = "Endpoint name is required."
+MSG_NAME_TAKEN = "Endpoint name already exists and must be unique."
+MSG_USERNAME_REQUIRED = "Username required."
+MSG_PASSWORD_REQUIRED = "Password required."
+MSG_URL_INVALID = "The provided URL is invalid."
+MSG_URL_HTTPS = "URL must be https."
+MSG_MIRROR_FAILED = "Saved in Secret Server; the local copy will be repaired by the next sync."
+
+MAPPING_TYPES = ("Container", "PrivilegedData")
+MAPPING_ROLES = {
+    "Container": ("List", "View", "Edit", "Owner", "Add Secret"),
+    "PrivilegedData": ("List", "View", "Edit", "Owner"),
+}
+DEFAULT_ROLE = "View"
+"""Role given to endpoint values that no mapping names (product.md: "Unmapped values default to View")."""
+
+
+class EndpointNotFound(Exception):
+    """No active endpoint secret with that id in the SCIM folder (the SCIMSecret itself is not one)."""
+
+    safe_message = "Endpoint not found."
+    product_message = safe_message
+
+
+class EndpointMirrorFailed(Exception):
+    """Secret Server took the change but the local mirror could not be written."""
+
+    safe_message = MSG_MIRROR_FAILED
+
+    def __init__(self):
+        super().__init__(MSG_MIRROR_FAILED)
+        self.product_message = MSG_MIRROR_FAILED
+
+
+# --- settings --------------------------------------------------------------------------------------------
+
+def endpoint_settings() -> ConnectorSettings:
+    """Current connector settings: colleague A's cached reader if present, else the SCIMSecret's notes."""
+    try:
+        from connector.services.configuration_service import settings_current
+    except ImportError:  # pragma: no cover - fallback until the configuration service lands
+        bootstrap = bootstrap_require()
+        notes = app_client(bootstrap).get_secret(bootstrap.scim_secret_id).field("notes")
+        return SettingsDocument.from_json(notes).settings
+    return settings_current()
+
+
+# --- the endpoint as stored in Secret Server -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An endpoint read from Secret Server (no password: forms never prefill it)."""
+
+    ss_secret_id: int
+    name: str
+    url: str
+    username: str
+    active: bool = True
+    token_id: str | None = None
+    token_hash: str = field(default="", repr=False)
+    token_prefix: str = ""
+    token_issued_at: datetime | None = None
+    token_expires_at: datetime | None = None
+    permission_mappings: list = field(default_factory=list)
+    revision: int = 0
+    has_password: bool = False
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.token_id and self.token_hash)
+
+    @property
+    def mapping_count(self) -> int:
+        return len(self.permission_mappings)
+
+    def audit_view(self) -> dict:
+        """What the audit trail records: no password, no hash (a hash is as good as a lookup key)."""
+        return {"name": self.name, "url": self.url, "username": self.username,
+                "tokenPrefix": self.token_prefix, "tokenExpiresAt": self.token_expires_at,
+                "permissionMappings": self.permission_mappings, "revision": self.revision}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _notes_document(*, token_id, token_hash, token_prefix, issued_at, expires_at, mappings, revision) -> str:
+    return json.dumps({
+        "schema": NOTES_SCHEMA, "version": NOTES_VERSION, "tokenId": token_id, "tokenHash": token_hash,
+        "tokenPrefix": token_prefix, "tokenIssuedAt": _iso(issued_at), "tokenExpiresAt": _iso(expires_at),
+        "tokenType": TOKEN_TYPE, "permissionMappings": mappings, "revision": revision,
+    }, sort_keys=True)
+
+
+def _parse_notes(text: str | None) -> dict:
+    """The notes document, or {} when it is empty, foreign (e.g. the vendor's format) or broken."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(data, dict) or data.get("schema") != NOTES_SCHEMA:
+        return {}
+    return data
+
+
+def endpoint_from_secret(secret: Secret) -> Endpoint:
+    notes = _parse_notes(secret.field("notes"))
+    token_id = notes.get("tokenId") if isinstance(notes.get("tokenId"), str) else None
+    token_hash = notes.get("tokenHash") if isinstance(notes.get("tokenHash"), str) else ""
+    mappings = notes.get("permissionMappings")
+    mappings = [m for m in mappings if isinstance(m, dict)] if isinstance(mappings, list) else []
+    revision = notes.get("revision")
+    return Endpoint(
+        ss_secret_id=secret.id, name=secret.name, url=secret.field("url") or "",
+        username=secret.field("username") or "", active=secret.active,
+        token_id=token_id if token_id and token_hash else None, token_hash=token_hash if token_id else "",
+        token_prefix=str(notes.get("tokenPrefix") or "")[:32],
+        token_issued_at=parse_datetime(notes.get("tokenIssuedAt")),
+        token_expires_at=parse_datetime(notes.get("tokenExpiresAt")),
+        permission_mappings=mappings, revision=revision if isinstance(revision, int) else 0,
+        has_password=bool(secret.field("password")),
+    )
+
+
+def _mirror_values(endpoint: Endpoint) -> dict:
+    return {"name": endpoint.name, "url": endpoint.url, "username": endpoint.username,
+            "token_id": endpoint.token_id, "token_hash": endpoint.token_hash, "token_prefix": endpoint.token_prefix,
+            "token_issued_at": endpoint.token_issued_at, "token_expires_at": endpoint.token_expires_at,
+            "permission_mappings": endpoint.permission_mappings, "revision": endpoint.revision,
+            "active": endpoint.active, "synced_at": timezone.now()}
+
+
+def _mirror_upsert(endpoint: Endpoint) -> EndpointMirror:
+    if endpoint.token_id:  # a token id belongs to one endpoint; a copied secret loses it locally
+        EndpointMirror.objects.filter(token_id=endpoint.token_id).exclude(
+            ss_secret_id=endpoint.ss_secret_id).update(token_id=None, token_hash="")
+    mirror, _ = EndpointMirror.objects.update_or_create(ss_secret_id=endpoint.ss_secret_id,
+                                                        defaults=_mirror_values(endpoint))
+    return mirror
+
+
+# --- validation ------------------------------------------------------------------------------------------
+
+def endpoint_mappings_clean(mappings) -> tuple[list[dict], list[str]]:
+    """Normalised mappings and error messages. Several values may share a role; a value maps once per type."""
+    cleaned, errors, seen = [], [], set()
+    if mappings is None:
+        return [], []
+    if not isinstance(mappings, list | tuple):
+        return [], ["Permission mappings must be a list."]
+    for n, raw in enumerate(mappings, start=1):
+        if not isinstance(raw, dict):
+            errors.append(f"Mapping {n}: expected type, value and role.")
+            continue
+        kind = str(raw.get("type") or "").strip()
+        value = str(raw.get("value") or "").strip()
+        role = str(raw.get("role") or "").strip()
+        if kind not in MAPPING_TYPES:
+            errors.append(f"Mapping {n}: type must be Container or PrivilegedData.")
+            continue
+        if not value:
+            errors.append(f"Mapping {n}: enter the endpoint value (for example admin).")
+        elif len(value) > 255:
+            errors.append(f"Mapping {n}: the value is at most 255 characters.")
+        if role not in MAPPING_ROLES[kind]:
+            errors.append(f"Mapping {n}: role for {kind} must be one of {', '.join(MAPPING_ROLES[kind])}.")
+        key = (kind, value.lower())
+        if value and key in seen:
+            errors.append(f"Mapping {n}: {kind} value {value!r} is already mapped.")
+        seen.add(key)
+        cleaned.append({"type": kind, "value": value, "role": role})
+    return cleaned, errors
+
+
+def _validate(*, name, url, username, password, password_required, settings: ConnectorSettings,
+              taken_names: set[str], mappings) -> tuple[dict, list[dict]]:
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    url = (url or "").strip()
+    if not name:
+        errors["name"] = [MSG_NAME_REQUIRED]
+    elif len(name) > 255:
+        errors["name"] = ["Endpoint names are at most 255 characters."]
+    elif name.lower() in taken_names:
+        errors["name"] = [MSG_NAME_TAKEN]
+    if not url:
+        errors["url"] = [MSG_URL_INVALID]
+    else:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["url"] = [MSG_URL_INVALID]
+        else:
+            if url.lower().startswith("http://") and not settings.allow_http_endpoints:
+                errors["url"] = [MSG_URL_HTTPS]
+    if not (username or "").strip():
+        errors["username"] = [MSG_USERNAME_REQUIRED]
+    if password_required and not password:
+        errors["password"] = [MSG_PASSWORD_REQUIRED]
+    cleaned, mapping_errors = endpoint_mappings_clean(mappings)
+    if mapping_errors:
+        errors["permission_mappings"] = mapping_errors
+    return errors, cleaned
+
+
+def _active_names(client: SecretServerClient, bootstrap, *, exclude_id: int | None = None) -> set[str]:
+    """Lower-cased names of the active endpoints, fresh from Secret Server (not the mirror)."""
+    return {s.name.strip().lower() for s in client.search_secrets(folder_id=bootstrap.folder_id)
+            if s.active and s.id not in (bootstrap.scim_secret_id, exclude_id)}
+
+
+# --- reads -----------------------------------------------------------------------------------------------
+
+def _endpoint_secret(client: SecretServerClient, bootstrap, secret_id: int) -> Secret:
+    try:
+        secret_id = int(secret_id)
+    except (TypeError, ValueError):
+        raise EndpointNotFound() from None
+    if secret_id == bootstrap.scim_secret_id:
+        raise EndpointNotFound()
+    try:
+        secret = client.get_secret(secret_id)
+    except NotFound:
+        raise EndpointNotFound() from None
+    if not secret.active or secret.folder_id != bootstrap.folder_id:
+        raise EndpointNotFound()
+    return secret
+
+
+def endpoint_get(secret_id: int) -> Endpoint:
+    """One endpoint fresh from Secret Server (edit forms must not show a stale copy)."""
+    bootstrap = bootstrap_require()
+    return endpoint_from_secret(_endpoint_secret(app_client(bootstrap), bootstrap, secret_id))
+
+
+def endpoint_sync(client: SecretServerClient | None = None, bootstrap=None) -> dict[str, int]:
+    """Rebuild ``EndpointMirror`` from the secrets in the SCIM folder; returns counts.
+
+    Edits made directly in Secret Server show up; endpoints deleted (deactivated) there, or moved out of
+    the folder, are deactivated locally with their token hash cleared so their tokens stop working.
+    """
+    bootstrap = bootstrap or bootstrap_require()
+    client = client or app_client(bootstrap)
+    summaries = [s for s in client.search_secrets(folder_id=bootstrap.folder_id)
+                 if s.active and s.id != bootstrap.scim_secret_id]
+    endpoints = []
+    for summary in summaries:
+        try:
+            secret = client.get_secret(summary.id)
+        except NotFound:
+            continue
+        if secret.active and secret.folder_id == bootstrap.folder_id:
+            endpoints.append(endpoint_from_secret(secret))
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "deactivated": 0}
+    seen = set()
+    with transaction.atomic():
+        for endpoint in endpoints:
+            seen.add(endpoint.ss_secret_id)
+            existing = EndpointMirror.objects.filter(ss_secret_id=endpoint.ss_secret_id).first()
+            if existing is None:
+                counts["created"] += 1
+            elif _same(existing, endpoint):
+                counts["unchanged"] += 1
+                continue
+            else:
+                counts["updated"] += 1
+            _mirror_upsert(endpoint)
+        counts["deactivated"] = EndpointMirror.objects.filter(active=True).exclude(
+            ss_secret_id__in=seen).update(active=False, token_hash="", token_id=None, synced_at=timezone.now())
+    return counts
+
+
+def _same(mirror: EndpointMirror, endpoint: Endpoint) -> bool:
+    values = _mirror_values(endpoint)
+    values.pop("synced_at")
+    return all(getattr(mirror, k) == v for k, v in values.items())
+
+
+def endpoint_list(*, sync: bool = True):
+    """Active endpoints, after a sync from Secret Server (the caller handles SecretServerError)."""
+    from connector.selectors.endpoints import endpoint_mirror_list
+
+    if sync:
+        endpoint_sync()
+    return endpoint_mirror_list()
+
+
+# --- writes ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EndpointResult:
+    endpoint: Endpoint
+    token: IssuedToken | None = None  # set only when a new token was generated (shown once)
+
+
+def _mirror_and_record(audit, endpoint: Endpoint, *, message: str = "") -> None:
+    """Mirror row + outcome row in one transaction; a failure here means Secret Server already changed."""
+    try:
+        with transaction.atomic():
+            mirror = _mirror_upsert(endpoint)
+            audit.record(target_id=endpoint.ss_secret_id, target_repr=endpoint.name,
+                         after=endpoint.audit_view(), message=message or "")
+            return mirror
+    except Exception as exc:
+        logger.error("endpoint %s: Secret Server updated but the mirror write failed (%s)",
+                     endpoint.ss_secret_id, type(exc).__name__)
+        raise EndpointMirrorFailed() from exc
+
+
+def endpoint_create(*, actor=None, request=None, name: str, url: str, username: str, password: str,
+                    permission_mappings=None) -> EndpointResult:
+    """Create the endpoint secret with a new token; the result carries the token to show once."""
+    bootstrap = bootstrap_require()
+    client = app_client(bootstrap)
+    with audited(action="endpoint.create", actor=actor, request=request, target_type="endpoint",
+                 target_repr=(name or "")[:200]) as audit:
+        settings = endpoint_settings()
+        errors, mappings = _validate(name=name, url=url, username=username, password=password,
+                                     password_required=True, settings=settings,
+                                     taken_names=_active_names(client, bootstrap), mappings=permission_mappings)
+        if errors:
+            raise ValidationError(errors)
+        token = token_generate(settings.endpoint_token_days)
+        notes = _notes_document(token_id=token.token_id, token_hash=token.hash, token_prefix=token.prefix,
+                                issued_at=token.issued_at, expires_at=token.expires_at, mappings=mappings,
+                                revision=1)
+        stub = client.secret_stub(WEB_PASSWORD_TEMPLATE_ID, bootstrap.folder_id)
+        secret = client.create_secret(stub, name=name.strip(), folder_id=bootstrap.folder_id, fields={
+            "url": url.strip(), "username": username.strip(), "password": password, "notes": notes})
+        endpoint = endpoint_from_secret(secret)
+        _mirror_and_record(audit, endpoint, message="Endpoint created with a new token.")
+    return EndpointResult(endpoint, token)
+
+
+def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | None = None, url: str | None = None,
+                    username: str | None = None, password: str | None = None,
+                    permission_mappings=None) -> EndpointResult:
+    """Full PUT of the secret with the changed values. ``None`` keeps a value; a blank password keeps it too.
+
+    An endpoint without a token (e.g. created in Secret Server by hand) gets one on save.
+    """
+    bootstrap = bootstrap_require()
+    client = app_client(bootstrap)
+    secret = _endpoint_secret(client, bootstrap, secret_id)  # a read: nothing to audit if it fails
+    current = endpoint_from_secret(secret)
+    with audited(action="endpoint.update", actor=actor, request=request, target_type="endpoint",
+                 target_id=secret.id, target_repr=current.name, before=current.audit_view()) as audit:
+        settings = endpoint_settings()
+        name = current.name if name is None else name
+        url = current.url if url is None else url
+        username = current.username if username is None else username
+        mappings_in = current.permission_mappings if permission_mappings is None else permission_mappings
+        errors, mappings = _validate(name=name, url=url, username=username, password=password,
+                                     password_required=not current.has_password, settings=settings,
+                                     taken_names=_active_names(client, bootstrap, exclude_id=secret.id),
+                                     mappings=mappings_in)
+        if errors:
+            raise ValidationError(errors)
+        token = None if current.has_token else token_generate(settings.endpoint_token_days)
+        notes = _notes_document(
+            token_id=token.token_id if token else current.token_id,
+            token_hash=token.hash if token else current.token_hash,
+            token_prefix=token.prefix if token else current.token_prefix,
+            issued_at=token.issued_at if token else current.token_issued_at,
+            expires_at=token.expires_at if token else current.token_expires_at,
+            mappings=mappings, revision=current.revision + 1)
+        values = {"url": url.strip(), "username": username.strip(), "notes": notes}
+        if password:
+            values["password"] = password
+        updated = client.update_secret(secret.with_values(name=name.strip(), **values))
+        endpoint = endpoint_from_secret(updated)
+        _mirror_and_record(audit, endpoint,
+                           message="Endpoint updated; a token was generated." if token else "Endpoint updated.")
+    return EndpointResult(endpoint, token)
+
+
+def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None) -> EndpointResult:
+    """Replace the token; the old one fails from the moment the mirror row (and outcome row) commit."""
+    bootstrap = bootstrap_require()
+    client = app_client(bootstrap)
+    secret = _endpoint_secret(client, bootstrap, secret_id)
+    current = endpoint_from_secret(secret)
+    with audited(action="endpoint.token_generate", actor=actor, request=request, target_type="endpoint",
+                 target_id=secret.id, target_repr=current.name, before=current.audit_view()) as audit:
+        token = token_generate(endpoint_settings().endpoint_token_days)
+        notes = _notes_document(token_id=token.token_id, token_hash=token.hash, token_prefix=token.prefix,
+                                issued_at=token.issued_at, expires_at=token.expires_at,
+                                mappings=current.permission_mappings, revision=current.revision + 1)
+        client.update_secret_field(secret.id, "notes", notes)
+        endpoint = endpoint_from_secret(secret.with_values(notes=notes))
+        _mirror_and_record(audit, endpoint, message="New token generated; the previous token no longer works.")
+    return EndpointResult(endpoint, token)
+
+
+def endpoint_delete(secret_id: int, *, actor=None, request=None) -> None:
+    """Deactivate the secret in Secret Server, then deactivate the mirror row and drop its token hash."""
+    bootstrap = bootstrap_require()
+    client = app_client(bootstrap)
+    current = endpoint_from_secret(_endpoint_secret(client, bootstrap, secret_id))
+    with audited(action="endpoint.delete", actor=actor, request=request, target_type="endpoint",
+                 target_id=current.ss_secret_id, target_repr=current.name, before=current.audit_view()) as audit:
+        client.delete_secret(current.ss_secret_id)
+        try:
+            with transaction.atomic():
+                EndpointMirror.objects.filter(ss_secret_id=current.ss_secret_id).update(
+                    active=False, token_id=None, token_hash="", synced_at=timezone.now())
+                audit.record(target_id=current.ss_secret_id, target_repr=current.name,
+                             message="Endpoint deleted (deactivated in Secret Server); its token no longer works.")
+        except Exception as exc:
+            logger.error("endpoint %s: deleted in Secret Server but the mirror write failed (%s)",
+                         current.ss_secret_id, type(exc).__name__)
+            raise EndpointMirrorFailed() from exc

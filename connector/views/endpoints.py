@@ -1,0 +1,200 @@
+"""SCIM endpoint pages (Settings → SCIM Connector Endpoints). Thin: forms in, services do the work.
+
+A page that shows a freshly generated token is rendered directly (never via redirect, so the token is
+not carried through the session or messages) with ``Cache-Control: no-store``.
+"""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.http import require_http_methods, require_POST
+
+from connector.access import admin_required
+from connector.forms.endpoints import EndpointForm, MappingFormSet, mappings_from_formset
+from connector.secretserver import SecretServerError
+from connector.selectors.endpoints import endpoint_mirror_list
+from connector.services.audit import AuditWriteError
+from connector.services.connection import ConnectorNotConfigured
+from connector.services.endpoints import (
+    EndpointMirrorFailed,
+    EndpointNotFound,
+    endpoint_get,
+    endpoint_list,
+    endpoint_create,
+    endpoint_delete,
+    endpoint_token_regenerate,
+    endpoint_update,
+)
+
+FORM_TEMPLATE = "connector/endpoints/form.html"
+
+
+def _no_store(response):
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+def _error_message(exc) -> str:
+    return getattr(exc, "product_message", None) or getattr(exc, "safe_message", None) or str(exc)
+
+
+def _not_configured(request, exc):
+    messages.error(request, exc.message)
+    return redirect("/")
+
+
+@admin_required
+def endpoint_list_view(request):
+    warning = None
+    try:
+        endpoints = endpoint_list()
+    except ConnectorNotConfigured as exc:
+        return _not_configured(request, exc)
+    except SecretServerError as exc:
+        endpoints = endpoint_mirror_list()
+        warning = f"{exc.product_message} Showing the local copy, which may be out of date."
+    return render(request, "connector/endpoints/list.html",
+                  {"endpoints": endpoints, "warning": warning, "nav_section": "settings-endpoints"})
+
+
+def _mapping_initial(endpoint):
+    return [{"type": m.get("type"), "value": m.get("value"), "role": m.get("role")}
+            for m in endpoint.permission_mappings]
+
+
+def _render_form(request, form, formset, *, endpoint=None, token=None, status=200):
+    context = {"form": form, "formset": formset, "endpoint": endpoint, "token": token,
+               "nav_section": "settings-endpoints",
+               "action_url": (reverse("connector:endpoint-edit", args=[endpoint.ss_secret_id]) if endpoint
+                              else reverse("connector:endpoint-add"))}
+    response = render(request, FORM_TEMPLATE, context, status=status)
+    return _no_store(response) if token else response
+
+
+def _apply_errors(form, formset, exc):
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if field in form.fields:
+                for message in errors:
+                    form.add_error(field, message)
+            else:
+                for message in errors:
+                    form.add_error(None, message)
+    else:
+        form.add_error(None, _error_message(exc))
+
+
+def _form_after_save(request, result):
+    """Re-open the saved endpoint's form showing the new token once."""
+    endpoint = result.endpoint
+    form = EndpointForm(initial={"name": endpoint.name, "url": endpoint.url, "username": endpoint.username},
+                        editing=True)
+    formset = MappingFormSet(initial=_mapping_initial(endpoint), prefix="mappings")
+    return _render_form(request, form, formset, endpoint=endpoint, token=result.token)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def endpoint_add_view(request):
+    form = EndpointForm(request.POST or None)
+    formset = MappingFormSet(request.POST or None, prefix="mappings")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            result = endpoint_create(request=request, permission_mappings=mappings_from_formset(formset),
+                                     **form.cleaned_data)
+        except ConnectorNotConfigured as exc:
+            return _not_configured(request, exc)
+        except EndpointMirrorFailed as exc:
+            messages.warning(request, exc.product_message)
+            return redirect("connector:endpoint-list")
+        except (ValidationError, SecretServerError, AuditWriteError) as exc:
+            _apply_errors(form, formset, exc)
+        else:
+            messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
+            return _form_after_save(request, result)
+    return _render_form(request, form, formset, status=400 if request.method == "POST" else 200)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def endpoint_edit_view(request, pk):
+    try:
+        endpoint = endpoint_get(pk)
+    except ConnectorNotConfigured as exc:
+        return _not_configured(request, exc)
+    except EndpointNotFound:
+        raise Http404("Endpoint not found.") from None
+    except SecretServerError as exc:
+        messages.error(request, exc.product_message)
+        return redirect("connector:endpoint-list")
+    if request.method == "GET":
+        form = EndpointForm(initial={"name": endpoint.name, "url": endpoint.url, "username": endpoint.username},
+                            editing=True)
+        formset = MappingFormSet(initial=_mapping_initial(endpoint), prefix="mappings")
+        return _render_form(request, form, formset, endpoint=endpoint)
+    form = EndpointForm(request.POST, editing=True)
+    formset = MappingFormSet(request.POST, prefix="mappings")
+    if form.is_valid() and formset.is_valid():
+        try:
+            result = endpoint_update(endpoint.ss_secret_id, request=request,
+                                     permission_mappings=mappings_from_formset(formset), **form.cleaned_data)
+        except EndpointNotFound:
+            raise Http404("Endpoint not found.") from None
+        except EndpointMirrorFailed as exc:
+            messages.warning(request, exc.product_message)
+            return redirect("connector:endpoint-list")
+        except (ValidationError, SecretServerError, AuditWriteError) as exc:
+            _apply_errors(form, formset, exc)
+        else:
+            messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
+            if result.token:
+                return _form_after_save(request, result)
+            return redirect("connector:endpoint-list")
+    return _render_form(request, form, formset, endpoint=endpoint, status=400)
+
+
+@admin_required
+@require_POST
+def endpoint_token_view(request, pk):
+    try:
+        result = endpoint_token_regenerate(pk, request=request)
+    except EndpointNotFound:
+        raise Http404("Endpoint not found.") from None
+    except ConnectorNotConfigured as exc:
+        return _not_configured(request, exc)
+    except (EndpointMirrorFailed, SecretServerError, AuditWriteError) as exc:
+        messages.error(request, _error_message(exc))
+        return redirect("connector:endpoint-list")
+    messages.success(request, "New token generated. The previous token no longer works.")
+    return _form_after_save(request, result)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def endpoint_delete_view(request, pk):
+    try:
+        endpoint = endpoint_get(pk)
+    except EndpointNotFound:
+        raise Http404("Endpoint not found.") from None
+    except ConnectorNotConfigured as exc:
+        return _not_configured(request, exc)
+    except SecretServerError as exc:
+        messages.error(request, exc.product_message)
+        return redirect("connector:endpoint-list")
+    if request.method == "POST":
+        try:
+            endpoint_delete(endpoint.ss_secret_id, request=request)
+        except EndpointNotFound:
+            raise Http404("Endpoint not found.") from None
+        except EndpointMirrorFailed as exc:
+            messages.warning(request, exc.product_message)
+        except (SecretServerError, AuditWriteError) as exc:
+            messages.error(request, _error_message(exc))
+        else:
+            messages.success(request, f"Endpoint “{endpoint.name}” deleted. Its token no longer works.")
+        return redirect("connector:endpoint-list")
+    return render(request, "connector/endpoints/delete.html",
+                  {"endpoint": endpoint, "nav_section": "settings-endpoints"})
