@@ -1,0 +1,345 @@
+"""First-time setup: check the administrator and the application account, then make sure the SCIM folder
+and the SCIMSecret exist in Secret Server with the right shares, and keep the local bootstrap record.
+
+``secretserver_setup`` is idempotent (re-running reuses the folder and the secret) and is what both the
+"Secret Server" settings page and ``manage.py configure_secretserver`` call. ``scim_objects_recreate`` is the
+"recreate" button once the folder or the secret was deleted in Secret Server. ``setup_status`` says whether
+they are still there. Every attempt is audited; no password ever reaches an audit row, a log or a message.
+"""
+from __future__ import annotations
+
+import logging
+import secrets as pysecrets
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from connector.configuration import ConnectorSettings, SettingsDocument
+from connector.crypto import encrypt_secret
+from connector.models import ConnectorBootstrap, FolderMirror, SettingsMirror
+from connector.secretserver import (
+    AccessDenied,
+    LoginFailed,
+    NotFound,
+    PasswordExpired,
+    SecretServerClient,
+    SecretServerError,
+    Unavailable,
+    User,
+    ValidationFailed,
+    token_cache_key,
+)
+from connector.services.audit import audited
+from connector.services.configuration_service import settings_cache_clear
+from connector.services.connection import (
+    WEB_PASSWORD_TEMPLATE_ID,
+    app_client,
+    bootstrap_get,
+    bootstrap_require,
+    connector_hostname,
+    scim_folder_name,
+    scim_secret_name,
+)
+
+logger = logging.getLogger(__name__)
+
+CONNECTION_SUCCESSFUL = "Connection Successful"
+UNAVAILABLE = "Secret Server service unavailable."
+INCORRECT_LOGIN = "Incorrect username or password."
+LOGIN_AS_ADMINISTRATOR = "Login as administrator."
+INVALID_APP_ACCOUNT = "Invalid application account."
+APP_MISSING_PERMISSION = "Application account is missing a required permission."
+URL_MUST_BE_HTTPS = "URL must be https."
+URL_INVALID = "The provided URL is invalid."
+FOLDER_DELETED = ("SCIM folder was deleted. Contact your Secret Server admin to move the SCIM Secrets into the "
+                  "SCIM connector folder.")
+SECRET_DELETED = "SCIM connector secret was deleted. To recover the secret, contact your secret server admin."
+
+ADMIN_PERMISSION = "Administer Role Permissions"
+# What the application account does: create the root folder, create and own secrets in it (the SCIMSecret
+# and one secret per endpoint), read and edit them, delete endpoints, and provision users and groups.
+REQUIRED_APP_PERMISSIONS = ("Create Root Folders", "Add Secret", "View Secret", "Edit Secret", "Own Secret",
+                            "Delete Secret", "Administer Users", "Administer Groups")
+APPROVAL_TYPE = "RequireEditorsApproval"  # "Standard including Editors": owners and approvers need none
+EVERYONE_GROUP = "Everyone"
+
+
+class SetupError(Exception):
+    """Setup refused; ``message`` is the product's wording, ``field`` the form field it belongs next to."""
+
+    audit_outcome = "failure"
+
+    def __init__(self, message: str, field: str | None = None, *, outcome: str = "failure"):
+        super().__init__(message)
+        self.message = message
+        self.safe_message = message
+        self.field = field
+        self.audit_outcome = outcome
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    folder_id: int
+    secret_id: int
+    folder_created: bool
+    secret_created: bool
+    message: str = CONNECTION_SUCCESSFUL
+
+
+@dataclass(frozen=True)
+class SetupStatus:
+    configured: bool
+    reachable: bool | None = None
+    folder_present: bool | None = None
+    secret_present: bool | None = None
+    problem: str = ""
+
+    @property
+    def needs_recreate(self) -> bool:
+        return self.configured and (self.folder_present is False or self.secret_present is False)
+
+
+def url_check(url: str, *, allow_http: bool) -> str:
+    """The normalised Secret Server URL, or SetupError (invalid, or http when not allowed)."""
+    url = (url or "").strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise SetupError(URL_INVALID, "url") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SetupError(URL_INVALID, "url")
+    if parts.scheme.lower() == "http" and not allow_http:
+        raise SetupError(URL_MUST_BE_HTTPS, "url")
+    return url
+
+
+def _unavailable(exc: Exception | None = None) -> SetupError:
+    return SetupError(UNAVAILABLE, outcome="error")
+
+
+def _grant(url: str, username: str, password: str, domain: str | None, on_login_failed: SetupError):
+    try:
+        grant = SecretServerClient(url).password_grant(username, password, domain or None)
+    except PasswordExpired as exc:
+        raise SetupError(exc.product_message, on_login_failed.field) from None
+    except LoginFailed:
+        raise on_login_failed from None
+    except Unavailable:
+        raise _unavailable() from None
+    return SecretServerClient(url, access_token=grant.access_token)
+
+
+def _revoke_quietly(client: SecretServerClient | None) -> None:
+    if client is None:
+        return
+    try:
+        client.revoke_token()
+    except Exception:  # best effort: the token expires on its own
+        pass
+    finally:
+        client.close()
+
+
+def _placeholder_password() -> str:
+    # Deliberately NOT the application account's password: the SCIMSecret is shared (View) with Everyone
+    # and every approved requester can read it. The real password stays only in the encrypted local record.
+    return pysecrets.token_urlsafe(24)
+
+
+def _initial_settings_document() -> SettingsDocument:
+    """Defaults for a brand-new SCIMSecret; after a deletion, the last mirrored settings (next revision)."""
+    row = SettingsMirror.objects.filter(singleton=1).first()
+    if row is not None:
+        try:
+            return SettingsDocument(ConnectorSettings(**{**ConnectorSettings().as_dict(), **row.settings}),
+                                    row.revision + 1)
+        except TypeError:
+            pass
+    return SettingsDocument(ConnectorSettings(), 1)
+
+
+def _folder_ensure(client: SecretServerClient, name: str) -> tuple[int, bool]:
+    for folder in client.search_folders(search_text=name):
+        if folder.folder_name == name and folder.is_root:
+            return folder.id, False
+    try:
+        return client.create_folder(name, parent_folder_id=-1).id, True
+    except AccessDenied:
+        raise SetupError(APP_MISSING_PERMISSION, "app_username") from None
+    except ValidationFailed:
+        raise SetupError(f"A folder named '{name}' exists in Secret Server but the application account cannot "
+                         "use it. Share it with the application account (Owner) and try again.") from None
+
+
+def _secret_ensure(client: SecretServerClient, *, name: str, folder_id: int, ss_url: str,
+                   app_username: str) -> tuple[int, bool]:
+    found = [s for s in client.search_secrets(search_text=name) if s.name == name and s.active]
+    in_folder = next((s for s in found if s.folder_id == folder_id), None)
+    if in_folder:
+        return in_folder.id, False
+    if found:  # the folder was recreated: bring the surviving SCIMSecret back into it
+        secret = client.get_secret(found[0].id)
+        client.update_secret(secret.with_values(folder_id=folder_id))
+        return secret.id, False
+    stub = client.secret_stub(WEB_PASSWORD_TEMPLATE_ID, folder_id)
+    secret = client.create_secret(stub, name=name, folder_id=folder_id, fields={
+        "url": ss_url, "username": app_username, "password": _placeholder_password(),
+        "notes": _initial_settings_document().to_json()})
+    return secret.id, True
+
+
+def _shares_ensure(client: SecretServerClient, secret_id: int, owner: User) -> None:
+    """Owner for the setting-up administrator, View for Everyone, approval with the admin as approver."""
+    existing = client.secret_permissions(secret_id=secret_id)
+    if not any(p.user_id == owner.id and p.secret_access_role_name.lower() == "owner" for p in existing):
+        client.create_secret_permission(secret_id, "Owner", user_id=owner.id)
+    everyone = next((g for g in client.search_groups(EVERYONE_GROUP) if g.name.lower() == EVERYONE_GROUP.lower()),
+                    None)
+    if everyone and not any(p.group_id == everyone.id and p.user_id is None for p in existing):
+        client.create_secret_permission(secret_id, "View", group_id=everyone.id)
+    approvers = [owner.personal_group_id] if owner.personal_group_id else []
+    client.set_security_approval(secret_id, APPROVAL_TYPE, approvers)
+
+
+def _scim_objects_ensure(client: SecretServerClient, *, ss_url: str, app_username: str, owner: User,
+                         hostname: str) -> SetupResult:
+    folder_id, folder_created = _folder_ensure(client, scim_folder_name(hostname))
+    secret_id, secret_created = _secret_ensure(client, name=scim_secret_name(hostname), folder_id=folder_id,
+                                               ss_url=ss_url, app_username=app_username)
+    _shares_ensure(client, secret_id, owner)
+    return SetupResult(folder_id, secret_id, folder_created, secret_created)
+
+
+def _mirrors_write(result: SetupResult, hostname: str) -> None:
+    FolderMirror.objects.exclude(ss_folder_id=result.folder_id).update(active=False)
+    FolderMirror.objects.update_or_create(ss_folder_id=result.folder_id,
+                                          defaults={"name": scim_folder_name(hostname), "active": True})
+
+
+def secretserver_setup(*, url: str, admin_username: str, admin_password: str, app_username: str,
+                       app_password: str, admin_domain: str = "", app_domain: str = "",
+                       app_site_id: int | None = None, allow_http: bool | None = None, actor=None,
+                       request=None) -> SetupResult:
+    """Validate both accounts, ensure folder + SCIMSecret + shares, save the bootstrap record.
+
+    Raises SetupError with the product's message (and the form field it concerns). Nothing local changes
+    unless everything in Secret Server succeeded.
+    """
+    allow_http = settings.SECRET_SERVER_ALLOW_HTTP if allow_http is None else allow_http
+    hostname = connector_hostname()
+    admin_client = app_session = None
+    with audited(action="setup.configure", actor=actor, actor_name=None if actor else admin_username,
+                 request=request, target_type="secretserver", target_repr=(url or "")[:200],
+                 before={"url": url, "admin_username": admin_username, "app_username": app_username,
+                         "app_domain": app_domain, "app_site_id": app_site_id, "hostname": hostname}) as audit:
+        try:
+            url = url_check(url, allow_http=allow_http)
+            try:
+                health = SecretServerClient(url).healthcheck()
+            except (Unavailable, SecretServerError):
+                raise _unavailable() from None
+            if not health.healthy:
+                raise _unavailable()
+            admin_client = _grant(url, admin_username, admin_password, admin_domain,
+                                  SetupError(INCORRECT_LOGIN, "admin_username"))
+            admin_me = admin_client.current_user()
+            if not admin_me.has_permission(ADMIN_PERMISSION):
+                raise SetupError(LOGIN_AS_ADMINISTRATOR, "admin_username")
+            admin_user = admin_client.get_user(admin_me.id)
+
+            app_session = _grant(url, app_username, app_password, app_domain,
+                                 SetupError(INVALID_APP_ACCOUNT, "app_username"))
+            app_me = app_session.current_user()
+            app_user = admin_client.get_user(app_me.id)
+            if not app_user.is_application_account or not app_user.enabled:
+                raise SetupError(INVALID_APP_ACCOUNT, "app_username")
+            if not all(app_me.has_permission(p) for p in REQUIRED_APP_PERMISSIONS):
+                raise SetupError(APP_MISSING_PERMISSION, "app_username")
+
+            result = _scim_objects_ensure(app_session, ss_url=url, app_username=app_username, owner=admin_user,
+                                          hostname=hostname)
+        except Unavailable:
+            raise _unavailable() from None
+        except SetupError:
+            raise
+        except SecretServerError as exc:
+            raise SetupError(f"Secret Server refused the setup: {exc.product_message or type(exc).__name__}",
+                             outcome="error") from None
+        finally:
+            _revoke_quietly(admin_client)
+            _revoke_quietly(app_session)
+
+        with transaction.atomic():
+            ConnectorBootstrap.objects.update_or_create(singleton=1, defaults={
+                "secret_server_url": url, "allow_http": url.lower().startswith("http://"),
+                "app_username": app_username, "app_domain": app_domain or "", "app_site_id": app_site_id,
+                "app_password_encrypted": encrypt_secret(app_password), "folder_id": result.folder_id,
+                "scim_secret_id": result.secret_id, "hostname": hostname, "configured_by": admin_username})
+            _mirrors_write(result, hostname)
+            audit.record(target_id=result.secret_id, message=CONNECTION_SUCCESSFUL, after={
+                "folder_id": result.folder_id, "secret_id": result.secret_id,
+                "folder_created": result.folder_created, "secret_created": result.secret_created})
+    cache.delete(token_cache_key(url, app_username, app_domain or None))  # the password may have changed
+    settings_cache_clear()
+    return result
+
+
+def scim_objects_recreate(*, owner_ss_user_id: int, actor=None, request=None) -> SetupResult:
+    """The "recreate" button: the same idempotent folder/secret/shares step, as the application account,
+    with the signed-in administrator as Owner and approver."""
+    bootstrap = bootstrap_get()
+    if bootstrap is None:
+        raise SetupError("Secret Server Not Configured.")
+    hostname = bootstrap.hostname or connector_hostname()
+    with audited(action="setup.recreate", actor=actor, request=request, target_type="secretserver",
+                 target_repr=bootstrap.secret_server_url[:200],
+                 before={"folder_id": bootstrap.folder_id, "secret_id": bootstrap.scim_secret_id}) as audit:
+        client = app_client(bootstrap)
+        try:
+            owner = client.get_user(owner_ss_user_id)
+            result = _scim_objects_ensure(client, ss_url=bootstrap.secret_server_url,
+                                          app_username=bootstrap.app_username, owner=owner, hostname=hostname)
+        except Unavailable:
+            raise _unavailable() from None
+        except SecretServerError as exc:
+            raise SetupError(f"Secret Server refused: {exc.product_message or type(exc).__name__}",
+                             outcome="error") from None
+        with transaction.atomic():
+            bootstrap.folder_id, bootstrap.scim_secret_id = result.folder_id, result.secret_id
+            bootstrap.save(update_fields=["folder_id", "scim_secret_id", "configured_at"])
+            _mirrors_write(result, hostname)
+            audit.record(target_id=result.secret_id, message="SCIM folder and secret recreated", after={
+                "folder_id": result.folder_id, "secret_id": result.secret_id,
+                "folder_created": result.folder_created, "secret_created": result.secret_created})
+    settings_cache_clear()
+    return result
+
+
+def setup_status(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:
+    """Is the connector configured, is Secret Server reachable, are the folder and the SCIMSecret still there?"""
+    try:
+        bootstrap = bootstrap or bootstrap_require()
+    except Exception:
+        return SetupStatus(configured=False)
+    client = app_client(bootstrap)
+    try:
+        try:
+            folder = client.get_folder(bootstrap.folder_id)
+            folder_present = folder.id == bootstrap.folder_id
+        except (NotFound, AccessDenied):
+            folder_present = False
+        try:
+            secret = client.get_secret(bootstrap.scim_secret_id)
+            secret_present = secret.active and secret.folder_id == bootstrap.folder_id if folder_present \
+                else secret.active
+        except (NotFound, AccessDenied):
+            secret_present = False
+    except Unavailable:
+        return SetupStatus(configured=True, reachable=False, problem=UNAVAILABLE)
+    except SecretServerError as exc:
+        return SetupStatus(configured=True, reachable=True, problem=exc.product_message or type(exc).__name__)
+    problem = FOLDER_DELETED if not folder_present else SECRET_DELETED if not secret_present else ""
+    return SetupStatus(True, True, folder_present, secret_present, problem)
