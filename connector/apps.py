@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ConnectorConfig(AppConfig):
     name = "connector"
     verbose_name = "SCIM Connector"
+
+    def ready(self):
+        from django.contrib import admin
+
+        from connector import signin_session  # noqa: F401  (connects the user_logged_in receiver)
+        from connector.forms_signin import AdminSigninForm
+
+        admin.site.login_form = AdminSigninForm  # the admin site signs in through Secret Server too

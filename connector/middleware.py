@@ -1,9 +1,37 @@
-"""Loads the person's connector role from the session into ``request.connector_access``.
+"""Loads the person's connector role into ``request.connector_access`` and keeps it honest.
 
-Re-checking the role with Secret Server (at most once a minute) is done by ``access_recheck`` in
-connector/services/signin.py when it exists; until then the role recorded at sign-in applies.
+On every request of a signed-in person:
+1. idle expiry (``ui_session_minutes`` from the settings, stored in the session) and an absolute cap
+   (``CONNECTOR_SESSION_MAX_SECONDS``, 12 h);
+2. access re-checked with Secret Server (application account) once its last check is older than
+   ``CONNECTOR_ACCESS_RECHECK_SECONDS`` (60 s), or at once when an approved window has ended. When the
+   access is gone the person is signed out and told why. If Secret Server cannot answer, the last
+   decision is kept until its check is ``CONNECTOR_ACCESS_STALE_SECONDS`` (5 min) old and never past
+   ``access_until``; after that the request is refused with 503 (no fail-open).
 """
-from connector.access import session_access_get
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+
+from connector.access import session_access_get, session_access_set
+from connector.secretserver import SecretServerError
+from connector.services.audit import AuditWriteError, audit_record
+from connector.services.connection import ConnectorNotConfigured
+from connector.services.signin import MSG_UNAVAILABLE, access_recheck, msg_ended
+from connector.signin_session import IDLE_MINUTES, LAST_ACTIVITY, SIGNED_IN_AT, absolute_max_seconds
+
+NOTICE_KEY = "signin_notice"
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
 
 
 class ConnectorAccessMiddleware:
@@ -11,5 +39,70 @@ class ConnectorAccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.connector_access = session_access_get(request) if request.user.is_authenticated else None
+        request.connector_access = None
+        if request.user.is_authenticated:
+            refused = self._check(request)
+            if refused is not None:
+                return refused
         return self.get_response(request)
+
+    def _check(self, request):
+        session, now = request.session, time.time()
+        signed_in_at = session.get(SIGNED_IN_AT)
+        last = session.get(LAST_ACTIVITY)
+        if signed_in_at is None or last is None:  # a session made without our sign-in (tests, force_login)
+            session[SIGNED_IN_AT] = signed_in_at = now
+            session[LAST_ACTIVITY] = last = now
+        idle_minutes = int(session.get(IDLE_MINUTES) or 60)
+        if now - last > idle_minutes * 60:
+            return self._end(request, f"Your session expired after {idle_minutes} minutes of inactivity. "
+                                      "Please sign in again.", "idle")
+        if now - signed_in_at > absolute_max_seconds():
+            return self._end(request, "Your session reached its maximum length. Please sign in again.", "max_age")
+        if now - last >= 5:
+            session[LAST_ACTIVITY] = now
+
+        access = session_access_get(request)
+        if access is None:
+            return None
+        when = datetime.now(UTC)
+        expired_window = access.access_until is not None and when >= access.access_until
+        age = (when - access.checked_at).total_seconds() if access.checked_at else float("inf")
+        if expired_window or age >= getattr(settings, "CONNECTOR_ACCESS_RECHECK_SECONDS", 60):
+            try:
+                result = access_recheck(access, now=when)
+            except (SecretServerError, ConnectorNotConfigured):
+                stale = age >= getattr(settings, "CONNECTOR_ACCESS_STALE_SECONDS", 300)
+                if expired_window:
+                    return self._end(request, msg_ended(access.access_until), "window_ended")
+                if stale:
+                    return self._unavailable(request)
+                request.connector_access = access
+                return None
+            if result.access is None:
+                return self._end(request, result.reason, "access_removed")
+            session_access_set(request, result.access)
+            if result.idle_minutes:
+                session[IDLE_MINUTES] = result.idle_minutes
+            return None
+        request.connector_access = access
+        return None
+
+    def _end(self, request, reason: str, code: str):
+        """Sign out with a reason the login page shows; one ``auth.session_end`` audit row."""
+        try:
+            audit_record(action="auth.session_end", outcome="success", message=f"{code}: {reason}", request=request)
+        except AuditWriteError:
+            pass  # ending a session must always work
+        logout(request)
+        request.session[NOTICE_KEY] = reason
+        if _is_api(request):
+            return JsonResponse({"detail": reason}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    def _unavailable(self, request):
+        if _is_api(request):
+            return JsonResponse({"detail": MSG_UNAVAILABLE}, status=503)
+        response = TemplateResponse(request, "secretserver_unavailable.html", {"connector_is_admin": False},
+                                    status=503)
+        return response.render()

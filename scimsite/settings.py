@@ -60,6 +60,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "connector.context_processors.connector_context",
             ],
         },
     },
@@ -78,6 +79,18 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://scim-connecto
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = []  # no local passwords: Secret Server checks them
+AUTHENTICATION_BACKENDS = ["connector.auth_backends.SecretServerBackend"]
+LOGIN_URL = "login"
+
+# --- Sign-in and sessions (connector/services/signin.py, connector/middleware.py) ---------------------
+SESSION_COOKIE_AGE = 12 * 3600  # the absolute cap; idle expiry (ui_session_minutes) is enforced in middleware
+CONNECTOR_SESSION_MAX_SECONDS = env.int("CONNECTOR_SESSION_MAX_SECONDS", default=12 * 3600)
+CONNECTOR_ACCESS_RECHECK_SECONDS = env.int("CONNECTOR_ACCESS_RECHECK_SECONDS", default=60)
+CONNECTOR_ACCESS_STALE_SECONDS = 300  # keep the last decision this long while Secret Server is down
+SIGNIN_FAILURES_PER_USER_IP = 5
+SIGNIN_FAILURES_PER_USER = 10
+SIGNIN_FAILURE_WINDOW_SECONDS = 15 * 60
+SIGNIN_LOCKOUT_SECONDS = 15 * 60
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -94,6 +107,11 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "connector.api.authentication.SecretServerBearerAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["connector.access.IsConnectorStaffReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }

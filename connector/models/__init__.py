@@ -4,6 +4,7 @@ Add your own module (e.g. ``endpoints.py``) and one import line below, so concur
 """
 from .audit import AuditEvent, AuditOutcome
 from .bootstrap import ConnectorBootstrap
+from .identity import SecretServerIdentity  # noqa: F401  (sign-in)
 from .endpoints import EndpointMirror  # noqa: F401  (SCIM endpoints)
 from .mirror import FolderMirror, SettingsMirror  # noqa: F401 (settings area)
 
