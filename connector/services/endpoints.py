@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from connector.configuration import ConnectorSettings, SettingsDocument
 from connector.models import EndpointMirror
-from connector.secretserver import NotFound, Secret, SecretServerClient
+from connector.secretserver import AccessDenied, ApprovalRequired, NotFound, Secret, SecretServerClient
 from connector.secretserver.types import parse_datetime
 from connector.services.audit import audited
 from connector.services.connection import WEB_PASSWORD_TEMPLATE_ID, app_client, bootstrap_require
@@ -257,7 +257,9 @@ def _endpoint_secret(client: SecretServerClient, bootstrap, secret_id: int) -> S
         raise EndpointNotFound()
     try:
         secret = client.get_secret(secret_id)
-    except NotFound:
+    except ApprovalRequired:
+        raise
+    except (NotFound, AccessDenied):  # Secret Server answers unknown and deleted ids with Access Denied
         raise EndpointNotFound() from None
     if not secret.active or secret.folder_id != bootstrap.folder_id:
         raise EndpointNotFound()
@@ -284,7 +286,7 @@ def endpoint_sync(client: SecretServerClient | None = None, bootstrap=None) -> d
     for summary in summaries:
         try:
             secret = client.get_secret(summary.id)
-        except NotFound:
+        except (NotFound, AccessDenied):  # gone or unshared since the search: not an endpoint we can serve
             continue
         if secret.active and secret.folder_id == bootstrap.folder_id:
             endpoints.append(endpoint_from_secret(secret))
