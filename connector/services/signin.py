@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from connector.access import ConnectorAccess, Role
-from connector.configuration import ConnectorSettings, SettingsDocument, SettingsDocumentError
+from connector.configuration import ConnectorSettings
 from connector.models import SecretServerIdentity
 from connector.secretserver import (
     AccessDenied,
@@ -37,6 +37,7 @@ from connector.secretserver import (
 )
 from connector.secretserver import AccessRequest as SSAccessRequest
 from connector.services.audit import AuditWriteError, audit_record
+from connector.services.configuration_service import settings_current
 from connector.services.connection import (
     ConnectorNotConfigured,
     anonymous_client,
@@ -114,29 +115,8 @@ class SigninOutcome:
 # --- settings ------------------------------------------------------------------------------------------
 
 def connector_settings() -> ConnectorSettings:
-    """The connector's settings (colleague's cached service when present, else a small cached read)."""
-    try:
-        from connector.services.configuration_service import settings_current
-    except ImportError:
-        return _settings_fallback()
-    try:
-        return settings_current()
-    except (SecretServerError, ConnectorNotConfigured, SettingsDocumentError):
-        return ConnectorSettings()
-
-
-def _settings_fallback() -> ConnectorSettings:
-    cached = cache.get("signin:settings")
-    if cached is not None:
-        return ConnectorSettings(**cached)
-    try:
-        bootstrap = bootstrap_require()
-        notes = app_client(bootstrap).get_secret(bootstrap.scim_secret_id).field("notes")
-        current = SettingsDocument.from_json(notes).settings
-    except (SecretServerError, ConnectorNotConfigured, SettingsDocumentError):
-        return ConnectorSettings()  # defaults; never cached, so the next call tries again
-    cache.set("signin:settings", current.as_dict(), 30)
-    return current
+    """The connector's settings (cached ≤ 30 s by the configuration service; never raises)."""
+    return settings_current()
 
 
 # --- brute-force throttle ------------------------------------------------------------------------------
