@@ -23,7 +23,7 @@ FOLDER, SECRET = "SCIM testhost", "SCIMSecret testhost"
 
 
 def _outcomes(action):
-    return list(AuditEvent.objects.filter(action=action).exclude(outcome="intent").values_list("outcome", flat=True))
+    return list(AuditEvent.objects.filter(action=action).exclude(outcome="intent").order_by("seq").values_list("outcome", flat=True))
 
 
 def _post_setup(client, ss, **overrides):
