@@ -23,6 +23,7 @@ from connector.services.endpoints import (
     EndpointNotFound,
     endpoint_create,
     endpoint_delete,
+    endpoint_error_message,
     endpoint_get,
     endpoint_list,
     endpoint_token_regenerate,
@@ -88,13 +89,12 @@ def _failure(exc) -> Response:
         raise Http404("Endpoint not found.")
     if isinstance(exc, ConnectorNotConfigured):
         return Response({"message": exc.message}, status=503)
+    message = endpoint_error_message(exc)
     if isinstance(exc, EndpointMirrorFailed):
-        return Response({"message": exc.product_message}, status=500)
-    if isinstance(exc, AuditWriteError):
-        return Response({"message": exc.safe_message}, status=503)
-    if isinstance(exc, Unavailable):
-        return Response({"message": exc.product_message}, status=503)
-    return Response({"message": exc.product_message}, status=502)
+        return Response({"message": message}, status=500)
+    if isinstance(exc, (AuditWriteError, Unavailable)):
+        return Response({"message": message}, status=503)
+    return Response({"message": message}, status=502)
 
 
 SERVICE_ERRORS = (ValidationError, EndpointNotFound, ConnectorNotConfigured, EndpointMirrorFailed, AuditWriteError,

@@ -24,7 +24,17 @@ from django.utils import timezone
 
 from connector.configuration import ConnectorSettings, SettingsDocument
 from connector.models import EndpointMirror
-from connector.secretserver import AccessDenied, ApprovalRequired, NotFound, Secret, SecretServerClient
+from connector.secretserver import (
+    AccessDenied,
+    ApprovalRequired,
+    NotFound,
+    Secret,
+    SecretServerClient,
+    SecretServerError,
+    UnexpectedResponse,
+    Unavailable,
+    ValidationFailed,
+)
 from connector.secretserver.types import parse_datetime
 from connector.services.audit import audited
 from connector.services.connection import WEB_PASSWORD_TEMPLATE_ID, app_client, bootstrap_require
@@ -67,6 +77,22 @@ class EndpointMirrorFailed(Exception):
     def __init__(self):
         super().__init__(MSG_MIRROR_FAILED)
         self.product_message = MSG_MIRROR_FAILED
+
+
+def endpoint_error_message(exc: BaseException) -> str:
+    """What the admin is told when a call failed: the product's wording, never the raw error text."""
+    if isinstance(exc, (Unavailable, UnexpectedResponse)):  # the vendor's wording for an outage
+        return "Secret Server service unavailable."
+    message = getattr(exc, "product_message", None) or getattr(exc, "safe_message", None)
+    if message:
+        return message
+    if isinstance(exc, AccessDenied):
+        return "Application account is missing a required permission."
+    if isinstance(exc, ValidationFailed):
+        return "Secret Server refused the change."
+    if isinstance(exc, SecretServerError):
+        return "Secret Server refused the request."
+    return "The endpoint could not be saved."
 
 
 # --- settings --------------------------------------------------------------------------------------------
@@ -307,6 +333,14 @@ def endpoint_sync(client: SecretServerClient | None = None, bootstrap=None) -> d
         counts["deactivated"] = EndpointMirror.objects.filter(active=True).exclude(
             ss_secret_id__in=seen).update(active=False, token_hash="", token_id=None, synced_at=timezone.now())
     return counts
+
+
+def endpoint_mirror_sync(client: SecretServerClient, bootstrap, progress) -> dict[str, int]:
+    """``SYNC_STEPS`` adapter for ``manage.py sync_connector``: counts prefixed ``endpoints_``."""
+    counts = endpoint_sync(client, bootstrap)
+    progress.total = sum(counts.values())
+    progress.update(progress.total)
+    return {f"endpoints_{key}": value for key, value in counts.items()}
 
 
 def _same(mirror: EndpointMirror, endpoint: Endpoint) -> bool:

@@ -98,3 +98,7 @@ def connector_sync(client: SecretServerClient, bootstrap: ConnectorBootstrap, *,
         finally:
             progress.close()
     return report
+
+from connector.services.endpoints import endpoint_mirror_sync  # noqa: E402  (SCIM endpoints area)
+
+sync_step_register(endpoint_mirror_sync)

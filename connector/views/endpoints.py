@@ -20,10 +20,11 @@ from connector.services.connection import ConnectorNotConfigured
 from connector.services.endpoints import (
     EndpointMirrorFailed,
     EndpointNotFound,
-    endpoint_get,
-    endpoint_list,
     endpoint_create,
     endpoint_delete,
+    endpoint_error_message,
+    endpoint_get,
+    endpoint_list,
     endpoint_token_regenerate,
     endpoint_update,
 )
@@ -37,8 +38,7 @@ def _no_store(response):
     return response
 
 
-def _error_message(exc) -> str:
-    return getattr(exc, "product_message", None) or getattr(exc, "safe_message", None) or str(exc)
+_error_message = endpoint_error_message
 
 
 def _not_configured(request, exc):
@@ -55,7 +55,7 @@ def endpoint_list_view(request):
         return _not_configured(request, exc)
     except SecretServerError as exc:
         endpoints = endpoint_mirror_list()
-        warning = f"{exc.product_message} Showing the local copy, which may be out of date."
+        warning = f"{_error_message(exc)} Showing the local copy, which may be out of date."
     return render(request, "connector/endpoints/list.html",
                   {"endpoints": endpoints, "warning": warning, "nav_section": "settings-endpoints"})
 
@@ -108,7 +108,7 @@ def endpoint_add_view(request):
         except ConnectorNotConfigured as exc:
             return _not_configured(request, exc)
         except EndpointMirrorFailed as exc:
-            messages.warning(request, exc.product_message)
+            messages.warning(request, _error_message(exc))
             return redirect("connector:endpoint-list")
         except (ValidationError, SecretServerError, AuditWriteError) as exc:
             _apply_errors(form, formset, exc)
@@ -128,7 +128,7 @@ def endpoint_edit_view(request, pk):
     except EndpointNotFound:
         raise Http404("Endpoint not found.") from None
     except SecretServerError as exc:
-        messages.error(request, exc.product_message)
+        messages.error(request, _error_message(exc))
         return redirect("connector:endpoint-list")
     if request.method == "GET":
         form = EndpointForm(initial={"name": endpoint.name, "url": endpoint.url, "username": endpoint.username},
@@ -144,7 +144,7 @@ def endpoint_edit_view(request, pk):
         except EndpointNotFound:
             raise Http404("Endpoint not found.") from None
         except EndpointMirrorFailed as exc:
-            messages.warning(request, exc.product_message)
+            messages.warning(request, _error_message(exc))
             return redirect("connector:endpoint-list")
         except (ValidationError, SecretServerError, AuditWriteError) as exc:
             _apply_errors(form, formset, exc)
@@ -182,7 +182,7 @@ def endpoint_delete_view(request, pk):
     except ConnectorNotConfigured as exc:
         return _not_configured(request, exc)
     except SecretServerError as exc:
-        messages.error(request, exc.product_message)
+        messages.error(request, _error_message(exc))
         return redirect("connector:endpoint-list")
     if request.method == "POST":
         try:
@@ -190,7 +190,7 @@ def endpoint_delete_view(request, pk):
         except EndpointNotFound:
             raise Http404("Endpoint not found.") from None
         except EndpointMirrorFailed as exc:
-            messages.warning(request, exc.product_message)
+            messages.warning(request, _error_message(exc))
         except (SecretServerError, AuditWriteError) as exc:
             messages.error(request, _error_message(exc))
         else:
