@@ -8,6 +8,7 @@ import logging
 
 from django.core.cache import cache
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -57,6 +58,23 @@ def _sync_history() -> str | None:
     return None
 
 
+def _local(value, fmt="%Y-%m-%d %H:%M") -> str:
+    return timezone.localtime(value).strftime(fmt) if value else ""
+
+
+def _rows(page) -> list[dict]:
+    """Table cells formatted once in Python: 50 rows of template filters and {% url %} tags cost more
+    than the query itself."""
+    base = reverse("accessrequests:detail", args=[0])[:-2]
+    return [{
+        "url": f"{base}{ar.pk}/", "iso": ar.requested_at.isoformat(), "requested": _local(ar.requested_at),
+        "requester": ar.requester_name, "status": ar.status, "status_class": ar.status.lower(),
+        "comment": ar.comment if len(ar.comment) <= 80 else ar.comment[:79] + "…",
+        "reviewer": ar.reviewer_name or "—",
+        "window": f"{_local(ar.window_start)} – {_local(ar.window_end)}" if ar.window_start else "—",
+    } for ar in page.rows]
+
+
 @require_GET
 @staff_required
 def history(request):
@@ -75,6 +93,7 @@ def history(request):
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
+        "rows": _rows(page),
         "sort": order.name,
         "sort_choices": selectors.SORT_LABELS.items(),
         "page_prev_url": query_with(request, cursor=page.prev_cursor) if page.prev_cursor else None,

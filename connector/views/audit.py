@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -19,6 +20,22 @@ from connector.services.audit import audit_record
 
 INVALID_CURSOR = "That page link is no longer valid; showing the first page."
 SORT_LABELS = {"-time": "Newest first", "time": "Oldest first"}
+
+
+def _rows(page) -> list[dict]:
+    """Table cells formatted once in Python (cheaper than 50 rows of template filters and {% url %})."""
+    base = reverse("connector:audit-detail", args=[0])[:-2]
+    rows = []
+    for e in page.rows:
+        target = " ".join(x for x in (e.target_type, e.target_id) if x)
+        if e.target_repr:
+            target = f"{target} · {e.target_repr}" if target else e.target_repr
+        rows.append({"url": f"{base}{e.seq}/", "seq": e.seq, "iso": e.time.isoformat(),
+                     "time": timezone.localtime(e.time).strftime("%Y-%m-%d %H:%M:%S"),
+                     "actor": e.actor_name or "—", "action": e.action, "outcome": e.outcome,
+                     "outcome_label": e.outcome.capitalize(), "target": target or "—",
+                     "source_ip": e.source_ip or "—"})
+    return rows
 
 
 @require_GET
@@ -36,6 +53,7 @@ def audit_list(request):
         "nav_section": "audit",
         "form": filterset.form,
         "page": page,
+        "rows": _rows(page),
         "sort": selectors.AUDIT_KEYSET.order(sort).name,
         "sort_choices": SORT_LABELS.items(),
         "page_prev_url": query_with(request, cursor=page.prev_cursor) if page.prev_cursor else None,
