@@ -22,7 +22,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from connector.configuration import ConnectorSettings, SettingsDocument
+from connector.configuration import ConnectorSettings
 from connector.models import EndpointMirror
 from connector.secretserver import (
     AccessDenied,
@@ -37,6 +37,7 @@ from connector.secretserver import (
 )
 from connector.secretserver.types import parse_datetime
 from connector.services.audit import audited
+from connector.services.configuration_service import settings_current
 from connector.services.connection import WEB_PASSWORD_TEMPLATE_ID, app_client, bootstrap_require
 from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, token_generate
 
@@ -98,13 +99,7 @@ def endpoint_error_message(exc: BaseException) -> str:
 # --- settings --------------------------------------------------------------------------------------------
 
 def endpoint_settings() -> ConnectorSettings:
-    """Current connector settings: colleague A's cached reader if present, else the SCIMSecret's notes."""
-    try:
-        from connector.services.configuration_service import settings_current
-    except ImportError:  # pragma: no cover - fallback until the configuration service lands
-        bootstrap = bootstrap_require()
-        notes = app_client(bootstrap).get_secret(bootstrap.scim_secret_id).field("notes")
-        return SettingsDocument.from_json(notes).settings
+    """Current connector settings (cached for at most 30 s by the configuration service)."""
     return settings_current()
 
 
