@@ -1,9 +1,13 @@
-"""Template variables that base.html reads: the signed-in person's role and access window."""
+"""Template variables that base.html reads: the signed-in person's role and access window.
+
+``connector_is_admin`` is only set once a role is known; base.html treats "unset" as "show everything the
+URLconf offers", so pages rendered outside the middleware (tests, error pages) keep their navigation.
+"""
 
 
 def connector_context(request):
     access = getattr(request, "connector_access", None)
     if access is None:
-        return {"connector_role": "", "access_window_end": None, "connector_is_admin": False}
+        return {}
     return {"connector_role": access.label, "access_window_end": access.access_until,
             "connector_is_admin": access.is_admin}
