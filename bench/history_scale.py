@@ -221,8 +221,8 @@ def run(args) -> list[tuple[str, float, float | None]]:
 
         req_count = AccessRequest.objects.count()
         audit_count = AuditEvent.objects.count()
-        ar_deep_p = max(req_count // 100 - 1, 1)
-        au_deep_p = max(audit_count // 100 - 1, 1)
+        ar_deep_p = max((req_count + 99) // 100 - 1, 1)  # admin pages hold 100 rows, numbered from 1
+        au_deep_p = max((audit_count + 99) // 100 - 1, 1)
         h, a = "/history/", "/audit/"
         sample_requester = AccessRequest.objects.order_by("id").values_list("requester_name", flat=True).first()
         sample_actor = "user007"
@@ -245,7 +245,7 @@ def run(args) -> list[tuple[str, float, float | None]]:
         add("history: search q=person01 (prefix, common)", h + "?q=person01", ar_admin + "?q=person01")
         add("history: search q=zzz (no match, full scan)", h + "?q=zzz", ar_admin + "?q=zzz")
         add("history: sort=requester", h + "?sort=requester")
-        add("history: deep page (cursor followed 50x)", follow(ours, h, 50), ar_admin + "?p=26")
+        add("history: deep page (cursor followed 50x)", follow(ours, h, 50), ar_admin + f"?p={min(26, ar_deep_p)}")
         cursor = near_end_cursor(HISTORY_KEYSET, AccessRequest, None)
         add("history: deep page (cursor near the end)", h + "?cursor=" + cursor, ar_admin + f"?p={ar_deep_p}")
         cursor = near_end_cursor(HISTORY_KEYSET, AccessRequest, "requester")
@@ -263,7 +263,7 @@ def run(args) -> list[tuple[str, float, float | None]]:
         add("audit: date range (one day)", a + "?time_after=2025-06-01&time_before=2025-06-01")
         add("audit: actor + outcome + date range", a + f"?actor={sample_actor}&outcome=failure&time_after=2025-01-01"
             "&time_before=2025-03-31")
-        add("audit: deep page (cursor followed 50x)", follow(ours, a, 50), au_admin + "?p=26")
+        add("audit: deep page (cursor followed 50x)", follow(ours, a, 50), au_admin + f"?p={min(26, au_deep_p)}")
         cursor = near_end_cursor(AUDIT_KEYSET, AuditEvent, None)
         add("audit: deep page (cursor near the end)", a + "?cursor=" + cursor, au_admin + f"?p={au_deep_p}")
         add("audit: detail with diff", f"/audit/{audit_count // 2 // 21 * 21}/")
@@ -295,6 +295,8 @@ def main(argv=None):
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db.setdefault("TEST", {})["NAME"] = db["NAME"]  # a real file, not :memory:
+    else:  # never the test suite's test_<name> database, which may be in use
+        db.setdefault("TEST", {})["NAME"] = f"history_bench_{os.getpid()}"
     # No setup_test_environment(): its template instrumentation (context copies for assertions) would be
     # counted as server time. The test Client only needs "testserver" to be an allowed host.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
