@@ -50,11 +50,26 @@ def wait_for(url, timeout=30):
     return False
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def port_in_use(port):
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def main():
     env = {**os.environ, **DEMO_ENV}
     env.setdefault("DJANGO_SETTINGS_MODULE", "scimsite.settings")
     (ROOT / "var").mkdir(exist_ok=True)
     py = sys.executable
+    for port in (EMULATOR_PORT, CONNECTOR_PORT):
+        if port_in_use(port):
+            sys.exit(f"Port {port} is already in use (is a demo already running?). "
+                     "Stop it, or set EMULATOR_PORT / CONNECTOR_PORT.")
     procs = []
 
     def stop(*_):
@@ -67,12 +82,14 @@ def main():
             except subprocess.TimeoutExpired:
                 p.kill()
 
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    # Children run in their own process groups: Ctrl-C reaches only this launcher, which stops them in order.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         emulator = subprocess.Popen(
             [py, "-m", "secretserver_emulator", "--port", str(EMULATOR_PORT), "--seed", "demo",
              "--state-file", str(ROOT / "var" / "emulator-state.json")],
-            cwd=ROOT, env=env,
+            cwd=ROOT, env=env, start_new_session=True,
         )
         procs.append(emulator)
         if not wait_for(f"{EMULATOR_URL}/api/v1/healthcheck"):
@@ -85,7 +102,8 @@ def main():
                 cwd=ROOT, env=env, check=True, input="Admin-Passw0rd!\nApp-Passw0rd!\n", text=True,
             )
         server = subprocess.Popen(
-            [py, "manage.py", "runserver", "--noreload", f"127.0.0.1:{CONNECTOR_PORT}"], cwd=ROOT, env=env
+            [py, "manage.py", "runserver", "--noreload", f"127.0.0.1:{CONNECTOR_PORT}"], cwd=ROOT, env=env,
+            start_new_session=True,
         )
         procs.append(server)
         if wait_for(f"http://127.0.0.1:{CONNECTOR_PORT}/admin/login/"):
