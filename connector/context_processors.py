@@ -1,4 +1,4 @@
-"""Template variables that base.html reads: the signed-in person's role and access window.
+"""Template variables that base.html reads: the version, the signed-in person's role and access window.
 
 ``connector_is_admin`` is only set once a role is known; base.html treats "unset" as "show everything the
 URLconf offers", so pages rendered outside the middleware (tests, error pages) keep their navigation.
@@ -6,8 +6,11 @@ URLconf offers", so pages rendered outside the middleware (tests, error pages) k
 
 
 def connector_context(request):
+    from connector.selectors.settings import connector_version
+
+    context = {"connector_version": connector_version()}
     access = getattr(request, "connector_access", None)
     if access is None:
-        return {}
-    return {"connector_role": access.label, "access_window_end": access.access_until,
+        return context
+    return {**context, "connector_role": access.label, "access_window_end": access.access_until,
             "connector_is_admin": access.is_admin}

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("connector.urls_settings")),  # home, about, setup, configuration settings
     path("", include("connector.urls_endpoints")),  # SCIM endpoints
     path("", include("connector.urls_audit")),  # audit trail browser
+    path("", include("connector.urls_messages")),  # live messages
 ]

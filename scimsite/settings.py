@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "connector.middleware_setup.SetupRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "connector.middleware_errors.SecretServerUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "scimsite.urls"

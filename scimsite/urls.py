@@ -12,3 +12,7 @@ urlpatterns = [
     path("history/", include("accessrequests.urls")),
     path("", include("connector.urls")),
 ]
+
+handler403 = "connector.views.errors.permission_denied"
+handler404 = "connector.views.errors.page_not_found"
+handler500 = "connector.views.errors.server_error"

@@ -9,6 +9,8 @@
  *                                  JavaScript runs (so no dead button without JS).
  *   data-busy="Signing in…"      on a <form>: on submit, disable its submit buttons, show a spinner
  *                                  and that text; guards against double submits.
+ *   data-busy-link="Loading…"   on an <a>: on a plain click, show a spinner overlay with that text
+ *                                  while the next page loads (slow Secret Server reads).
  *   data-confirm="Really…?"      on a <form> (or a submit button): ask before submitting.
  *   data-poll-url="/path"        on any element: replace its innerHTML with the response of a
  *                                  same-origin GET every data-poll-interval seconds (default 5).
@@ -183,10 +185,39 @@
     setBusy(form, submitter);
   });
 
+  // Links to slow pages: a spinner overlay until the next page replaces this one.
+  var busyOverlay = null;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-busy-link]") : null;
+    if (!link || event.defaultPrevented || event.button !== 0 ||
+        event.metaKey || event.ctrlKey || event.shiftKey || event.altKey ||
+        (link.target && link.target !== "_self") || !sameOrigin(link.href)) return;
+    var text = link.getAttribute("data-busy-link") || "Loading…";
+    if (!busyOverlay) {
+      busyOverlay = document.createElement("div");
+      busyOverlay.className = "busy-overlay";
+      var box = document.createElement("div");
+      box.className = "busy-overlay__box";
+      var spin = document.createElement("span");
+      spin.className = "spinner spinner--large";
+      spin.setAttribute("aria-hidden", "true");
+      box.appendChild(spin);
+      box.appendChild(document.createElement("span"));
+      busyOverlay.appendChild(box);
+      document.body.appendChild(busyOverlay);
+    }
+    busyOverlay.lastChild.lastChild.textContent = text;
+    busyOverlay.hidden = false;
+    link.setAttribute("aria-busy", "true");
+    announce(text);
+  });
+
   // Back/forward cache: a restored page must not stay busy.
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) {
       document.querySelectorAll("form.is-busy").forEach(clearBusy);
+      if (busyOverlay) busyOverlay.hidden = true;
+      document.querySelectorAll("a[data-busy-link][aria-busy]").forEach(function (a) { a.removeAttribute("aria-busy"); });
     }
   });
 
