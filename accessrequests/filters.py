@@ -4,19 +4,49 @@ Scale notes (100,000+ requests): every filter is an equality or a range that an 
 the (requested_at, id) keyset order — ``requester``/``reviewer`` match the exact name (indexes
 ``ar_requester_requested``/``ar_reviewer_requested``), ``status`` uses ``ar_status_requested``, and the
 dates are converted to datetime bounds (``requested_at__date`` would wrap the column in a function and
-lose the index). Free text ``q`` matches names by prefix and comment/justification by substring: that
-cannot use a B-tree index, but the page walks ``ar_requested`` newest first and stops after one page of
-matches, and a scan of 100,000 short rows stays well under 100 ms; full-text search is not worth an
-extension (pg_trgm) and a second code path for SQLite at this size.
+lose the index).
+
+Free text ``q`` is an indexed word search (migration 0002_history_search): every word of the query must
+occur as a word, or the beginning of a word, in requester, reviewer, comment or justification. Words are
+runs of letters and digits; ASCII punctuation separates words on both sides (``alice@example.com`` is the
+words ``alice example com``), and case does not matter. Substring search (``icontains``) cannot use a B-tree
+index: a search that matches nothing read all 100,000 rows (150–210 ms), and would keep growing with the
+mirror. Word search answers that from an inverted index on both databases:
+
+* PostgreSQL: ``search_vector @@ to_tsquery('simple', 'w1':* & 'w2':*)`` on the GIN-indexed generated column.
+* SQLite: ``id IN (SELECT rowid FROM accessrequests_accessrequest_fts WHERE … MATCH '"w1"* "w2"*')``.
+  SQLite always drives that plan from the IN list (look up every match by id, then sort), which is ideal
+  for rare words and slow for common ones (every row matches "ticket": 260 ms). So ``_sqlite_search``
+  first counts the matches up to SQLITE_DRIVE_LIMIT in the FTS index (≤ 17 ms, usually < 2 ms): fewer →
+  that plan; more → ``+id IN (…)``, which stops SQLite from using the IN list as the driver, so it walks the
+  sort order's index and keeps the first page of matches (≥ 2 % of rows match, so a page is found early;
+  measured ≤ 30 ms on 100,000 rows for any word).
+* Other databases: the old substring match on the four columns (correct, not indexed).
+
+User input never becomes SQL: the words are passed as parameters, and each is quoted for the MATCH/tsquery
+mini-language, so operators typed by the user (``NEAR``, ``OR``, ``*``, ``"``, ``-``, ``:``, ``&``, ``!``)
+are only text. A query with no letters or digits at all (``%``, ``*``) matches nothing.
 """
+import re
 from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db import connections
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accessrequests.models import AccessRequest, AccessRequestStatus
+
+SEARCH_HINT = "Matches words or word beginnings in requester, reviewer, comment and justification."
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 10
+# Whitespace and ASCII punctuation separate words; must match the migration's PG_DOCUMENT regex (SQLite's
+# unicode61 tokenizer also splits on them).
+SEPARATORS = re.compile(r"[\s!-/:-@\[-`{-~]+")
+FTS_TABLE = "accessrequests_accessrequest_fts"
+SQLITE_DRIVE_LIMIT = 2000
 
 
 def day_start(day) -> datetime:
@@ -27,7 +57,7 @@ def day_start(day) -> datetime:
 class AccessRequestFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="Search",
-        help_text="Requester or reviewer name (starts with), comment or justification (contains).",
+        help_text=SEARCH_HINT, max_length=SEARCH_MAX_LENGTH,
     )
     status = django_filters.ChoiceFilter(choices=AccessRequestStatus.choices, empty_label="Any status")
     requester = django_filters.CharFilter(field_name="requester_name", label="Requester",
@@ -47,12 +77,7 @@ class AccessRequestFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(requester_name__istartswith=value)
-            | Q(reviewer_name__istartswith=value)
-            | Q(comment__icontains=value)
-            | Q(justification__icontains=value)
-        )
+        return search(queryset, value)
 
     def filter_after(self, queryset, name, value):
         return queryset.filter(requested_at__gte=day_start(value))
@@ -60,3 +85,51 @@ class AccessRequestFilterSet(django_filters.FilterSet):
     def filter_before(self, queryset, name, value):
         """Inclusive: the whole of that day."""
         return queryset.filter(requested_at__lt=day_start(value + timedelta(days=1)))
+
+
+def search_words(value: str) -> list[str]:
+    """The query's words, lower-cased, in order, without duplicates (at most SEARCH_MAX_WORDS)."""
+    words = [w for w in SEPARATORS.split(value.lower()) if w]
+    return list(dict.fromkeys(words))[:SEARCH_MAX_WORDS]
+
+
+def fts5_query(words: list[str]) -> str:
+    """FTS5 MATCH text: every word a quoted string (``"`` doubled) with a prefix ``*``, implicitly ANDed."""
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def tsquery(words: list[str]) -> str:
+    """to_tsquery text: every word a quoted lexeme (``'`` doubled, ``\\`` escaped) with prefix ``:*``, ANDed."""
+    return " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*" for w in words)
+
+
+def search(queryset, value: str):
+    """Rows whose requester, reviewer, comment or justification contain every word of ``value`` as a word or
+    the beginning of one; see the module docstring for the index used on each database."""
+    words = search_words(value)
+    if not words:
+        return queryset.none()
+    vendor = connections[queryset.db].vendor
+    table = queryset.model._meta.db_table
+    if vendor == "postgresql":
+        return queryset.filter(RawSQL(
+            f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)', [tsquery(words)],
+            output_field=BooleanField()))
+    if vendor == "sqlite":
+        return _sqlite_search(queryset, table, fts5_query(words))
+    condition = Q()
+    for word in words:
+        condition &= (Q(requester_name__icontains=word) | Q(reviewer_name__icontains=word)
+                      | Q(comment__icontains=word) | Q(justification__icontains=word))
+    return queryset.filter(condition)
+
+
+def _sqlite_search(queryset, table: str, match: str):
+    """The FTS5 search with the plan that suits how many rows match (see the module docstring)."""
+    source = f'SELECT rowid FROM "{FTS_TABLE}" WHERE "{FTS_TABLE}" MATCH %s'
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({source} LIMIT %s)", [match, SQLITE_DRIVE_LIMIT])
+        common = cursor.fetchone()[0] >= SQLITE_DRIVE_LIMIT
+    if not common:
+        return queryset.filter(id__in=RawSQL(source, [match]))
+    return queryset.filter(RawSQL(f'+"{table}"."id" IN ({source})', [match], output_field=BooleanField()))

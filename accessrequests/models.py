@@ -16,7 +16,13 @@ class AccessRequestStatus(models.TextChoices):
 
 
 class AccessRequest(models.Model):
-    """One Secret Server access request (`SecretAccessModel`), mirrored."""
+    """One Secret Server access request (`SecretAccessModel`), mirrored.
+
+    Search index (migration 0002_history_search, not a model field): on PostgreSQL the generated column
+    ``search_vector`` (GIN index ``ar_search_vector``), on SQLite the FTS5 table
+    ``accessrequests_accessrequest_fts`` kept in step by triggers. Both are maintained by the database on
+    every INSERT/UPDATE/DELETE; accessrequests/filters.py queries them.
+    """
 
     ss_request_id = models.BigIntegerField("Secret Server request id", unique=True)
     secret_id = models.BigIntegerField()
