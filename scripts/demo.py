@@ -29,13 +29,24 @@ DEMO_ENV = {
 }
 
 CAST = """
-Sign in at http://127.0.0.1:{cport}/ as:
-  admin  / Admin-Passw0rd!   Secret Server administrator: owns the SCIMSecret, full access
-  alice  / Alice-Passw0rd!   ordinary user: signing in files an access request (approval pending)
-  carol  / Carol-Passw0rd!   member of "SCIM Auditors": read-only history and audit trail
-  dave   / Dave-Passw0rd!    password expired in Secret Server: sees the product's message
-Approve or deny requests in the emulator's page: {eurl}/ (sign in there as admin)
-Press Ctrl-C to stop both.
+The connector is ready: http://127.0.0.1:{cport}/   (Secret Server emulator: {eurl}/)
+
+Sign in to the connector as:
+  admin  / Admin-Passw0rd!   the administrator: owns the SCIMSecret. Shows Home, Messages (live events),
+                             Settings (Secret Server, SCIM Connector Endpoints, Configuration Settings).
+  alice  / Alice-Passw0rd!   a user who needs approval: signing in files an access request
+                             ("Request sent and approval pending."); once approved she is
+                             "Administrator (temporary)" with the end of her window in the header.
+  carol  / Carol-Passw0rd!   an auditor (group "SCIM Auditors"): read-only request history, dashboard,
+                             audit trail and CSV exports.
+  dave   / Dave-Passw0rd!    a user whose Secret Server password has expired: shows
+                             "Secret Server password has expired. Please login to Secret Server ..."
+
+Approve alice's request as the approver: open {eurl}/ , sign in there as admin / Admin-Passw0rd!,
+write a justification and press Approve (window: 48 hours), then sign in to the connector as alice again.
+To end her window early, move the emulator's clock 3 days on:
+  curl -X POST -H 'Content-Type: application/json' -d '{{"advanceSeconds": 259200}}' {eurl}/_emulator/clock
+(the connector re-checks access within a minute). Press Ctrl-C to stop both.
 """
 
 

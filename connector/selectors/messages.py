@@ -26,7 +26,12 @@ class Message:
 
 
 def recent_messages(*, limit: int = MESSAGES_LIMIT) -> list[Message]:
-    """The newest ``limit`` audit events, newest first (one index range scan on ``time``)."""
-    rows = AuditEvent.objects.order_by("-time", "-id").only(*_COLUMNS)[:max(1, min(limit, 200))]
-    return [Message(e.seq, e.time, e.actor_name or "—", e.action,
-                    e.target_repr or e.target_type or "", e.outcome, e.message) for e in rows]
+    """The newest ``limit`` outcomes, newest first.
+
+    "Intent" rows (written before an action, so the trail holds even a crashed attempt) are left out: a
+    person watching wants what happened, and every completed action has its own outcome row.
+    """
+    rows = (AuditEvent.objects.exclude(outcome="intent").order_by("-time", "-id")
+            .only(*_COLUMNS)[:max(1, min(limit, 200))])
+    return [Message(e.seq, e.time, e.actor_name or "—", e.action, e.target_repr or e.target_type or "",
+                    e.outcome, e.message.strip().removesuffix(":")) for e in rows]

@@ -30,6 +30,13 @@ def test_recent_messages_are_the_newest_first_and_bounded():
     assert rows[1].target == "SCIMSecret testhost"
 
 
+def test_intents_are_left_out_and_empty_details_read_cleanly():
+    audit_record(action="endpoint.create", outcome="intent", actor_name="admin")
+    audit_record(action="auth.signin", outcome="success", actor_name="admin", message="allowed: ")
+    rows = recent_messages()
+    assert [(r.action, r.outcome, r.text) for r in rows] == [("auth.signin", "success", "allowed")]
+
+
 def test_the_page_shows_events_and_wires_the_live_feed(client):
     _events()
     sign_in_as(client, "admin")
