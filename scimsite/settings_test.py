@@ -5,6 +5,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-01234567
 os.environ.setdefault("AUDIT_HMAC_KEY", "test-audit-hmac-key")
 os.environ.setdefault("CONNECTOR_ENCRYPTION_KEY", "test-connector-encryption-key")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client and live server speak http
 os.environ.setdefault("CONNECTOR_HOSTNAME", "testhost")
 
 from .settings import *  # noqa: E402,F403
