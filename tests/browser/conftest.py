@@ -59,12 +59,16 @@ def page(browser):
 
 
 @pytest.fixture
-def screenshot():
-    """Save a small PNG into docs/screenshots/ (committed, used by the README)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(tmp_path):
+    """Save a small PNG; into docs/screenshots/ (committed, used by the README) only with SAVE_SCREENSHOTS=1.
+
+    Without it they go to a temporary directory, so an ordinary test run leaves the work tree clean.
+    """
+    folder = SCREENSHOTS if os.environ.get("SAVE_SCREENSHOTS") else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
 
     def take(page, name, full_page=False):
-        path = SCREENSHOTS / f"{name}.png"
+        path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=full_page)
         return path
 

@@ -3,7 +3,7 @@
 One test function on purpose: the live server's database is flushed between tests, and every step builds
 on the one before (setup -> endpoint -> request -> approval -> temporary access -> its end -> audit).
 Each step is a named helper; each ends with no console errors, an axe check of every page it visited
-and a screenshot for the README (docs/screenshots/, 1280x800).
+and a screenshot for the README (1280x800; written to docs/screenshots/ with SAVE_SCREENSHOTS=1).
 """
 import csv
 import io
@@ -330,3 +330,4 @@ def test_the_whole_story(page, live_server, ss, screenshot, settings):
     step_6_auditor(s)
     step_7_phone(s)
     assert len(s.audited) >= 15, sorted(s.audited)
+    print("axe (minor/moderate findings per page):", s.audited)
