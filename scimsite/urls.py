@@ -1,12 +1,23 @@
 from django.contrib import admin
+from django.conf import settings
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+# Swagger UI (served locally) injects inline styles; allow them on that one page only.
+swagger_ui = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("connector.urls_accounts")),  # sign-in, sign-out
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", swagger_ui, name="api-docs"),
+    path("favicon.ico", RedirectView.as_view(url=static("img/logo.svg"), permanent=True)),
     path("api/connector/", include("connector.api.urls")),
     path("api/access-requests/", include("accessrequests.api.urls")),
     path("history/", include("accessrequests.urls")),

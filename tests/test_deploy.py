@@ -17,3 +17,10 @@ def test_the_schema_describes_the_secret_server_bearer_scheme(client):
     scheme = schema["components"]["securitySchemes"]["SecretServerBearer"]
     assert scheme == {**scheme, "type": "http", "scheme": "bearer"}
     assert "/api/connector/endpoints/" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_content_security_policy(client):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
