@@ -2,22 +2,7 @@
 from django.contrib import admin
 
 from accessrequests.models import AccessRequest, AccessRequestEvent
-from connector.admin import CappedCountPaginator
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    show_full_result_count = False
-    paginator = CappedCountPaginator  # no COUNT(*) over the whole table per page
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from connector.admin_base import LargeTableReadOnlyAdmin
 
 
 class AccessRequestEventInline(admin.TabularInline):
@@ -36,7 +21,7 @@ class AccessRequestEventInline(admin.TabularInline):
 
 
 @admin.register(AccessRequest)
-class AccessRequestAdmin(ReadOnlyAdmin):
+class AccessRequestAdmin(LargeTableReadOnlyAdmin):
     list_display = ("ss_request_id", "requested_at", "requester_name", "status", "reviewer_name", "window_end")
     list_filter = ("status",)
     search_fields = ("requester_name",)
@@ -45,7 +30,7 @@ class AccessRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccessRequestEvent)
-class AccessRequestEventAdmin(ReadOnlyAdmin):
+class AccessRequestEventAdmin(LargeTableReadOnlyAdmin):
     list_display = ("request", "time", "from_status", "status", "actor_name")
     list_filter = ("status",)
     search_fields = ("actor_name",)
