@@ -15,10 +15,7 @@ from django.views.decorators.http import require_GET
 from accessrequests import selectors
 from accessrequests.charts import daily_outcome_chart
 from connector.access import staff_required
-from connector.csv_export import csv_streaming_response
-from connector.keyset import InvalidCursor
-from connector.querystring import query_with
-from connector.services.audit import audit_record
+from connector.listing import audited_csv_export, keyset_list_context, keyset_page_or_first, requested_sort
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +23,6 @@ SYNC_THROTTLE_KEY = "accessrequests:history:synced"
 SYNC_FAILED_KEY = "accessrequests:history:sync-failed"
 SYNC_THROTTLE_SECONDS = 30
 SYNC_UNAVAILABLE = "Showing the last synchronised history; Secret Server service unavailable."
-INVALID_CURSOR = "That page link is no longer valid; showing the first page."
 
 
 def _sync_history() -> str | None:
@@ -80,28 +76,17 @@ def _rows(page) -> list[dict]:
 def history(request):
     sync_warning = _sync_history()
     filterset = selectors.access_request_filterset(request.GET)
-    sort = request.GET.get("sort") or None
-    cursor_warning = None
-    try:
-        page = selectors.access_request_page(filterset=filterset, sort=sort, cursor=request.GET.get("cursor"))
-    except InvalidCursor:
-        cursor_warning = INVALID_CURSOR
-        page = selectors.access_request_page(filterset=filterset, sort=sort, cursor=None)
-    order = selectors.HISTORY_KEYSET.order(sort)
+    page, cursor_warning = keyset_page_or_first(request, selectors.access_request_page, filterset)
+    order = selectors.HISTORY_KEYSET.order(requested_sort(request))
     return render(request, "accessrequests/history.html", {
+        **keyset_list_context(request, page, cursor_warning),
         "nav_section": "history",
         "filterset": filterset,
         "form": filterset.form,
-        "page": page,
         "rows": _rows(page),
         "sort": order.name,
         "sort_choices": selectors.SORT_LABELS.items(),
-        "page_prev_url": query_with(request, cursor=page.prev_cursor) if page.prev_cursor else None,
-        "page_next_url": query_with(request, cursor=page.next_cursor) if page.next_cursor else None,
-        "export_url": query_with(request, cursor=None),
         "sync_warning": sync_warning,
-        "cursor_warning": cursor_warning,
-        "is_filtered": any(v for k, v in request.GET.items() if k not in ("cursor", "sort")),
     })
 
 
@@ -117,17 +102,11 @@ def detail(request, pk: int):
 @require_GET
 @staff_required
 def export(request):
-    """The filtered history as CSV, streamed; the export itself is audited once, before the first byte."""
-    filterset = selectors.access_request_filterset(request.GET)
-    filterset.is_valid()
-    sort = request.GET.get("sort") or None
-    applied = {k: v for k, v in request.GET.items() if k != "cursor" and v}
-    audit_record(action="history.export", outcome="success", request=request, target_type="access_request",
-                 after={"filters": applied}, message="Access-request history exported as CSV.")
-    rows = selectors.access_request_export_rows(filterset=filterset, sort=sort)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    return csv_streaming_response(filename=f"access-request-history-{stamp}.csv",
-                                  header=selectors.EXPORT_COLUMNS, rows=rows)
+    """The filtered history as CSV, streamed and audited."""
+    return audited_csv_export(
+        request, selectors.access_request_filterset(request.GET), export_rows=selectors.access_request_export_rows,
+        header=selectors.EXPORT_COLUMNS, filename_prefix="access-request-history", action="history.export",
+        target_type="access_request", message="Access-request history exported as CSV.")
 
 
 @require_GET

@@ -12,13 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from connector.access import staff_required
-from connector.csv_export import csv_streaming_response
-from connector.keyset import InvalidCursor
-from connector.querystring import query_with
+from connector.listing import audited_csv_export, keyset_list_context, keyset_page_or_first, requested_sort
 from connector.selectors import audit as selectors
-from connector.services.audit import audit_record
 
-INVALID_CURSOR = "That page link is no longer valid; showing the first page."
 SORT_LABELS = {"-time": "Newest first", "time": "Oldest first"}
 
 
@@ -42,27 +38,16 @@ def _rows(page) -> list[dict]:
 @staff_required
 def audit_list(request):
     filterset = selectors.audit_event_filterset(request.GET)
-    sort = request.GET.get("sort") or None
-    cursor_warning = None
-    try:
-        page = selectors.audit_event_page(filterset=filterset, sort=sort, cursor=request.GET.get("cursor"))
-    except InvalidCursor:
-        cursor_warning = INVALID_CURSOR
-        page = selectors.audit_event_page(filterset=filterset, sort=sort, cursor=None)
+    page, cursor_warning = keyset_page_or_first(request, selectors.audit_event_page, filterset)
     return render(request, "connector/audit/list.html", {
+        **keyset_list_context(request, page, cursor_warning),
         "nav_section": "audit",
         "form": filterset.form,
-        "page": page,
         "rows": _rows(page),
-        "sort": selectors.AUDIT_KEYSET.order(sort).name,
+        "sort": selectors.AUDIT_KEYSET.order(requested_sort(request)).name,
         "sort_choices": SORT_LABELS.items(),
-        "page_prev_url": query_with(request, cursor=page.prev_cursor) if page.prev_cursor else None,
-        "page_next_url": query_with(request, cursor=page.next_cursor) if page.next_cursor else None,
-        "export_url": query_with(request, cursor=None),
         "verification": selectors.audit_verification_status(),
         "verify_last": selectors.VERIFY_LAST,
-        "cursor_warning": cursor_warning,
-        "is_filtered": any(v for k, v in request.GET.items() if k not in ("cursor", "sort")),
     })
 
 
@@ -86,13 +71,8 @@ def _pretty(value) -> str | None:
 @require_GET
 @staff_required
 def audit_export(request):
-    """The filtered trail as CSV, streamed; the export itself is audited once, before the first byte."""
-    filterset = selectors.audit_event_filterset(request.GET)
-    filterset.is_valid()
-    sort = request.GET.get("sort") or None
-    applied = {k: v for k, v in request.GET.items() if k != "cursor" and v}
-    audit_record(action="audit.export", outcome="success", request=request, target_type="audit_event",
-                 after={"filters": applied}, message="Audit trail exported as CSV.")
-    rows = selectors.audit_event_export_rows(filterset=filterset, sort=sort)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    return csv_streaming_response(filename=f"audit-trail-{stamp}.csv", header=selectors.EXPORT_COLUMNS, rows=rows)
+    """The filtered trail as CSV, streamed and audited."""
+    return audited_csv_export(
+        request, selectors.audit_event_filterset(request.GET), export_rows=selectors.audit_event_export_rows,
+        header=selectors.EXPORT_COLUMNS, filename_prefix="audit-trail", action="audit.export",
+        target_type="audit_event", message="Audit trail exported as CSV.")

@@ -1,0 +1,57 @@
+"""View glue shared by the keyset list pages (access-request history, audit trail) and their CSV exports.
+
+Both lists page with signed cursors, keep the filters in every link and audit each export; the queries stay
+in each app's selectors, only the request handling lives here.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.utils import timezone
+
+from connector.csv_export import csv_streaming_response
+from connector.keyset import InvalidCursor, KeysetPage
+from connector.querystring import query_with
+from connector.services.audit import audit_record
+
+INVALID_CURSOR = "That page link is no longer valid; showing the first page."
+NOT_FILTERS = ("cursor", "sort")  # query parameters that move through or order the list without narrowing it
+
+
+def requested_sort(request) -> str | None:
+    return request.GET.get("sort") or None
+
+
+def keyset_page_or_first(request, fetch_page: Callable[..., KeysetPage], filterset) -> tuple[KeysetPage, str | None]:
+    """The requested page and no warning; a stale or forged cursor gives the first page and a notice instead
+    of an error page (bookmarked links outlive sort orders and signing keys)."""
+    sort = requested_sort(request)
+    try:
+        return fetch_page(filterset=filterset, sort=sort, cursor=request.GET.get("cursor")), None
+    except InvalidCursor:
+        return fetch_page(filterset=filterset, sort=sort, cursor=None), INVALID_CURSOR
+
+
+def keyset_list_context(request, page: KeysetPage, cursor_warning: str | None) -> dict:
+    """The template context every keyset list shares: previous/next and export links that keep the filters."""
+    return {
+        "page": page,
+        "page_prev_url": query_with(request, cursor=page.prev_cursor) if page.prev_cursor else None,
+        "page_next_url": query_with(request, cursor=page.next_cursor) if page.next_cursor else None,
+        "export_url": query_with(request, cursor=None),
+        "cursor_warning": cursor_warning,
+        "is_filtered": any(v for k, v in request.GET.items() if k not in NOT_FILTERS),
+    }
+
+
+def audited_csv_export(request, filterset, *, export_rows: Callable[..., Iterable], header: Iterable[str],
+                       filename_prefix: str, action: str, target_type: str, message: str):
+    """The filtered list as streamed CSV; the export itself is audited once, before the first byte."""
+    filterset.is_valid()
+    sort = requested_sort(request)
+    applied = {k: v for k, v in request.GET.items() if k != "cursor" and v}
+    audit_record(action=action, outcome="success", request=request, target_type=target_type,
+                 after={"filters": applied}, message=message)
+    rows = export_rows(filterset=filterset, sort=sort)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    return csv_streaming_response(filename=f"{filename_prefix}-{stamp}.csv", header=header, rows=rows)
