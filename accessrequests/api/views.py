@@ -1,13 +1,11 @@
 """Read-only REST API over the access-request history, with the same FilterSet as the history page."""
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
 
 from accessrequests.api.serializers import AccessRequestDetailSerializer, AccessRequestSerializer
 from accessrequests.filters import AccessRequestFilterSet
 from accessrequests.models import AccessRequest, AccessRequestEvent
-from connector.access import IsConnectorStaffReadOnly
-from connector.api.cursor import AccessRequestCursorPagination
+from connector.api.cursor import AccessRequestCursorPagination, StaffReadOnlyViewSet
 
 
 @extend_schema_view(
@@ -15,8 +13,7 @@ from connector.api.cursor import AccessRequestCursorPagination
         "Newest first, cursor-paginated (follow `next`). Filters as on the history page.")),
     retrieve=extend_schema(summary="One access request with its status timeline"),
 )
-class AccessRequestViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsConnectorStaffReadOnly]
+class AccessRequestViewSet(StaffReadOnlyViewSet):
     filterset_class = AccessRequestFilterSet
     pagination_class = AccessRequestCursorPagination
     queryset = AccessRequest.objects.all()

@@ -1,9 +1,8 @@
 """Read-only REST API over the audit trail, with the same FilterSet as the audit browser."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from connector.access import IsConnectorStaffReadOnly
-from connector.api.cursor import AuditEventCursorPagination
+from connector.api.cursor import AuditEventCursorPagination, StaffReadOnlyViewSet
 from connector.filters import AuditEventFilterSet
 from connector.models import AuditEvent
 
@@ -21,8 +20,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         "Newest first, cursor-paginated (follow `next`). `before`/`after` are redacted when recorded.")),
     retrieve=extend_schema(summary="One audit event, by its seq"),
 )
-class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsConnectorStaffReadOnly]
+class AuditEventViewSet(StaffReadOnlyViewSet):
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilterSet
     pagination_class = AuditEventCursorPagination

@@ -1,6 +1,10 @@
-"""DRF cursor pagination for the read-only history and audit APIs (no COUNT, no OFFSET scans)."""
+"""DRF cursor pagination and the shared viewset base for the read-only history and audit APIs (no COUNT,
+no OFFSET scans)."""
+from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+
+from connector.access import IsConnectorStaffReadOnly
 
 
 class KeysetCursorPagination(CursorPagination):
@@ -24,3 +28,9 @@ class AccessRequestCursorPagination(KeysetCursorPagination):
 class AuditEventCursorPagination(KeysetCursorPagination):
     # (time, id) like the UI, so every filter is an index range scan (see connector/selectors/audit.py).
     ordering = ("-time", "-id")
+
+
+# List and retrieve for administrators and auditors; subclasses name the model, FilterSet and pagination.
+# No docstring on purpose: drf-spectacular would publish it as every subclass's operation description.
+class StaffReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsConnectorStaffReadOnly]
