@@ -28,16 +28,14 @@ mini-language, so operators typed by the user (``NEAR``, ``OR``, ``*``, ``"``, `
 are only text. A query with no letters or digits at all (``%``, ``*``) matches nothing.
 """
 import re
-from datetime import datetime, time, timedelta
 
 import django_filters
-from django import forms
 from django.db import connections
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from accessrequests.models import AccessRequest, AccessRequestStatus
+from connector.day_filters import FromDayFilter, UntilDayFilter, day_start  # noqa: F401  (selectors import it here)
 
 SEARCH_HINT = "Matches words or word beginnings in requester, reviewer, comment and justification."
 SEARCH_MAX_LENGTH = 200
@@ -47,11 +45,6 @@ SEARCH_MAX_WORDS = 10
 SEPARATORS = re.compile(r"[\s!-/:-@\[-`{-~]+")
 FTS_TABLE = "accessrequests_accessrequest_fts"
 SQLITE_DRIVE_LIMIT = 2000
-
-
-def day_start(day) -> datetime:
-    """Midnight at the start of ``day`` in the current time zone (aware)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class AccessRequestFilterSet(django_filters.FilterSet):
@@ -64,10 +57,8 @@ class AccessRequestFilterSet(django_filters.FilterSet):
                                           help_text="Exact user name.")
     reviewer = django_filters.CharFilter(field_name="reviewer_name", label="Reviewer",
                                          help_text="Exact user name.")
-    requested_after = django_filters.DateFilter(method="filter_after", label="Requested from",
-                                                widget=forms.DateInput(attrs={"type": "date"}))
-    requested_before = django_filters.DateFilter(method="filter_before", label="Requested until",
-                                                 widget=forms.DateInput(attrs={"type": "date"}))
+    requested_after = FromDayFilter("requested_at", label="Requested from")
+    requested_before = UntilDayFilter("requested_at", label="Requested until")
 
     class Meta:
         model = AccessRequest
@@ -78,13 +69,6 @@ class AccessRequestFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return search(queryset, value)
-
-    def filter_after(self, queryset, name, value):
-        return queryset.filter(requested_at__gte=day_start(value))
-
-    def filter_before(self, queryset, name, value):
-        """Inclusive: the whole of that day."""
-        return queryset.filter(requested_at__lt=day_start(value + timedelta(days=1)))
 
 
 def search_words(value: str) -> list[str]:
