@@ -67,6 +67,10 @@ class EndpointInputSerializer(serializers.Serializer):
 
 
 ERROR_RESPONSE = inline_serializer("EndpointError", {"message": serializers.CharField()})
+UPDATE_RESPONSES = {  # PUT and PATCH answer alike
+    200: EndpointWithTokenOutputSerializer, 400: OpenApiResponse(description="Field errors"),
+    404: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE,
+}
 
 
 def _no_store(response):
@@ -162,15 +166,13 @@ class EndpointDetailApi(_EndpointApi):
         return Response(EndpointOutputSerializer(result.endpoint).data)
 
     @extend_schema(operation_id="endpoints_update", request=EndpointInputSerializer,
-                   responses={200: EndpointWithTokenOutputSerializer, 400: OpenApiResponse(description="Field errors"),
-                              404: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
+                   responses=UPDATE_RESPONSES,
                    summary="Replace an endpoint (password optional: blank keeps it)")
     def put(self, request, pk):
         return self._update(request, pk, partial=False)
 
     @extend_schema(operation_id="endpoints_partial_update", request=EndpointInputSerializer,
-                   responses={200: EndpointWithTokenOutputSerializer, 400: OpenApiResponse(description="Field errors"),
-                              404: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
+                   responses=UPDATE_RESPONSES,
                    summary="Change some fields of an endpoint")
     def patch(self, request, pk):
         return self._update(request, pk, partial=True)

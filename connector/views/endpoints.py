@@ -46,6 +46,12 @@ def _not_configured(request, exc):
     return redirect("/")
 
 
+def _saved_but_not_mirrored(request, exc):
+    """Secret Server took the change but the local mirror did not: a warning, and back to the list."""
+    messages.warning(request, _error_message(exc))
+    return redirect("connector:endpoint-list")
+
+
 @admin_required
 def endpoint_list_view(request):
     warning = None
@@ -108,8 +114,7 @@ def endpoint_add_view(request):
         except ConnectorNotConfigured as exc:
             return _not_configured(request, exc)
         except EndpointMirrorFailed as exc:
-            messages.warning(request, _error_message(exc))
-            return redirect("connector:endpoint-list")
+            return _saved_but_not_mirrored(request, exc)
         except (ValidationError, SecretServerError, AuditWriteError) as exc:
             _apply_errors(form, formset, exc)
         else:
@@ -144,8 +149,7 @@ def endpoint_edit_view(request, pk):
         except EndpointNotFound:
             raise Http404("Endpoint not found.") from None
         except EndpointMirrorFailed as exc:
-            messages.warning(request, _error_message(exc))
-            return redirect("connector:endpoint-list")
+            return _saved_but_not_mirrored(request, exc)
         except (ValidationError, SecretServerError, AuditWriteError) as exc:
             _apply_errors(form, formset, exc)
         else:
