@@ -88,6 +88,14 @@ def as_int(value, default=None):
         return default
 
 
+def required_secret_id(data: dict, errors: dict) -> int | None:
+    """``secretId`` from a request body; when missing or not a number, the product's model-state message."""
+    secret_id = as_int(data.get("secretId"))
+    if secret_id is None:
+        errors["secretId"] = "The SecretId field is required."
+    return secret_id
+
+
 # ---- dates ------------------------------------------------------------------
 
 def fmt_dt(value: datetime | None):

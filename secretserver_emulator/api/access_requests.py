@@ -7,7 +7,8 @@ Approved requests turn Expired lazily once expirationDate passes
 from __future__ import annotations
 
 from .. import access
-from ..http import access_denied, as_bool, as_int, fmt_dt, invalid, iso, not_found, page, parse_dt
+from ..http import (access_denied, as_bool, as_int, fmt_dt, invalid, iso, not_found, page, parse_dt,
+                    required_secret_id)
 from ..router import route
 from .secrets import security_model
 
@@ -61,9 +62,7 @@ def _request(ctx, id):
 def create(ctx):
     state, data = ctx.state, ctx.data()
     errors = {}
-    secret_id = as_int(data.get("secretId"))
-    if secret_id is None:
-        errors["secretId"] = "The SecretId field is required."
+    secret_id = required_secret_id(data, errors)
     try:
         start = parse_dt(data.get("startDate")) or ctx.now
         end = parse_dt(data.get("expirationDate"))

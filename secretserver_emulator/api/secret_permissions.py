@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import access
 from ..access import SECRET_ROLES, canonical, role_id
-from ..http import as_int, deleted, invalid, not_found, page
+from ..http import as_int, deleted, invalid, not_found, page, required_secret_id
 from ..router import route
 from .principals import principal_fields, resolve_principal
 
@@ -69,9 +69,7 @@ def _role(data, errors):
 def create(ctx):
     state, data = ctx.state, ctx.data()
     errors = {}
-    secret_id = as_int(data.get("secretId"))
-    if secret_id is None:
-        errors["secretId"] = "The SecretId field is required."
+    secret_id = required_secret_id(data, errors)
     role = _role(data, errors)
     group = resolve_principal(state, data, errors)
     if errors:
