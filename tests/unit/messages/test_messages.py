@@ -37,12 +37,17 @@ def test_intents_are_left_out_and_empty_details_read_cleanly():
     assert [(r.action, r.outcome, r.text) for r in rows] == [("auth.signin", "success", "allowed")]
 
 
+def _get_as_admin(client, url_name):
+    """The page signed in as an administrator, checked to be a 200; returns the response and its HTML."""
+    sign_in_as(client, "admin")
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
 def test_the_page_shows_events_and_wires_the_live_feed(client):
     _events()
-    sign_in_as(client, "admin")
-    response = client.get(reverse("connector:messages"))
-    assert response.status_code == 200
-    html = response.content.decode()
+    _, html = _get_as_admin(client, "connector:messages")
     assert f'data-poll-url="{reverse("connector:messages-feed")}"' in html
     assert 'data-poll-toggle="#messages-feed"' in html
     assert "Secret Server service unavailable." in html
@@ -51,10 +56,7 @@ def test_the_page_shows_events_and_wires_the_live_feed(client):
 
 def test_the_feed_is_just_the_list_and_never_cached(client):
     _events()
-    sign_in_as(client, "admin")
-    response = client.get(reverse("connector:messages-feed"))
-    assert response.status_code == 200
-    html = response.content.decode()
+    response, html = _get_as_admin(client, "connector:messages-feed")
     assert "<html" not in html and "<table" in html and "bob" in html
     assert "no-store" in response["Cache-Control"]
 
