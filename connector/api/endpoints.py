@@ -3,11 +3,15 @@
 Reads: administrators and auditors. Writes: administrators. A response that carries a new token (create,
 regenerate, an update that had to generate one) is the only place it ever appears; it is sent with
 ``Cache-Control: no-store``. Passwords are write-only.
+
+Every read carries ``revision``. A write that sends it back (PUT/PATCH body, token POST body, DELETE
+``?revision=``) is refused with 409 ``{"detail", "current"}`` if the endpoint changed since; nothing is
+written. A write without it is not checked (clients older than the field).
 """
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +23,7 @@ from connector.services.connection import ConnectorNotConfigured
 from connector.services.endpoints import (
     MAPPING_ROLES,
     MAPPING_TYPES,
+    EndpointConflict,
     EndpointMirrorFailed,
     EndpointNotFound,
     endpoint_create,
@@ -48,7 +53,8 @@ class EndpointOutputSerializer(serializers.Serializer):
     token_issued_at = serializers.DateTimeField(allow_null=True)
     token_expires_at = serializers.DateTimeField(allow_null=True)
     permission_mappings = MappingSerializer(many=True)
-    revision = serializers.IntegerField()
+    revision = serializers.IntegerField(help_text="Bumped on every change; send it back on PUT/PATCH to refuse "
+                                                  "a stale write (409).")
 
 
 class EndpointWithTokenOutputSerializer(EndpointOutputSerializer):
@@ -64,12 +70,26 @@ class EndpointInputSerializer(serializers.Serializer):
                                      trim_whitespace=False, style={"input_type": "password"},
                                      help_text="Write-only. On update, blank or missing keeps the current one.")
     permission_mappings = MappingSerializer(many=True, required=False)
+    revision = serializers.IntegerField(
+        min_value=0, required=False,
+        help_text="Optional. The revision the change is based on (from a read). If the endpoint has been changed "
+                  "since, nothing is written and the answer is 409 with the current endpoint. Missing: no check.")
 
 
+class EndpointRevisionInputSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(
+        min_value=0, required=False,
+        help_text="Optional. Refuse (409, nothing changed) if the endpoint is no longer at this revision.")
+
+
+CONFLICT_RESPONSE = OpenApiResponse(
+    response=inline_serializer("EndpointConflict", {"detail": serializers.CharField(),
+                                                    "current": EndpointOutputSerializer()}),
+    description="The endpoint was changed since `revision`; `current` is what Secret Server holds now.")
 ERROR_RESPONSE = inline_serializer("EndpointError", {"message": serializers.CharField()})
 UPDATE_RESPONSES = {  # PUT and PATCH answer alike
     200: EndpointWithTokenOutputSerializer, 400: OpenApiResponse(description="Field errors"),
-    404: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE,
+    404: ERROR_RESPONSE, 409: CONFLICT_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE,
 }
 
 
@@ -86,7 +106,10 @@ def _with_token(result, http_status):
 
 
 def _failure(exc) -> Response:
-    """Service exceptions as responses: field errors 400, missing 404, Secret Server 502/503."""
+    """Service exceptions as responses: field errors 400, missing 404, stale revision 409, Secret Server 502/503."""
+    if isinstance(exc, EndpointConflict):
+        return Response({"detail": exc.message, "current": EndpointOutputSerializer(exc.current).data},
+                        status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ValidationError):
         return Response(exc.message_dict if hasattr(exc, "error_dict") else {"message": exc.messages}, status=400)
     if isinstance(exc, (EndpointNotFound, NotFound)):
@@ -101,8 +124,8 @@ def _failure(exc) -> Response:
     return Response({"message": message}, status=502)
 
 
-SERVICE_ERRORS = (ValidationError, EndpointNotFound, ConnectorNotConfigured, EndpointMirrorFailed, AuditWriteError,
-                  SecretServerError)
+SERVICE_ERRORS = (ValidationError, EndpointConflict, EndpointNotFound, ConnectorNotConfigured, EndpointMirrorFailed,
+                  AuditWriteError, SecretServerError)
 
 
 class _EndpointApi(APIView):
@@ -153,12 +176,13 @@ class EndpointDetailApi(_EndpointApi):
         serializer = EndpointInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        expected_revision = data.pop("revision", None)
         if not partial:  # PUT replaces: missing text fields become blank (and fail validation)
             for key in ("name", "url", "username"):
                 data.setdefault(key, "")
             data.setdefault("permission_mappings", [])
         try:
-            result = endpoint_update(pk, request=request, **data)
+            result = endpoint_update(pk, request=request, expected_revision=expected_revision, **data)
         except SERVICE_ERRORS as exc:
             return _failure(exc)
         if result.token:
@@ -178,24 +202,32 @@ class EndpointDetailApi(_EndpointApi):
         return self._update(request, pk, partial=True)
 
     @extend_schema(operation_id="endpoints_destroy", request=None,
-                   responses={204: None, 404: ERROR_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
+                   parameters=[OpenApiParameter("revision", int, required=False, description=(
+                       "Optional. Refuse (409, nothing deleted) if the endpoint is no longer at this revision."))],
+                   responses={204: None, 404: ERROR_RESPONSE, 409: CONFLICT_RESPONSE, 502: ERROR_RESPONSE,
+                              503: ERROR_RESPONSE},
                    summary="Delete (deactivate) an endpoint; its token stops working at once")
     def delete(self, request, pk):
+        revision = EndpointRevisionInputSerializer(data=request.query_params)
+        revision.is_valid(raise_exception=True)
         try:
-            endpoint_delete(pk, request=request)
+            endpoint_delete(pk, request=request, expected_revision=revision.validated_data.get("revision"))
         except SERVICE_ERRORS as exc:
             return _failure(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class EndpointTokenApi(_EndpointApi):
-    @extend_schema(operation_id="endpoints_token_regenerate", request=None,
-                   responses={200: EndpointWithTokenOutputSerializer, 404: ERROR_RESPONSE, 502: ERROR_RESPONSE,
-                              503: ERROR_RESPONSE},
+    @extend_schema(operation_id="endpoints_token_regenerate", request=EndpointRevisionInputSerializer,
+                   responses={200: EndpointWithTokenOutputSerializer, 404: ERROR_RESPONSE, 409: CONFLICT_RESPONSE,
+                              502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
                    summary="Generate a new token (shown once); the old one fails at once")
     def post(self, request, pk):
+        revision = EndpointRevisionInputSerializer(data=request.data)
+        revision.is_valid(raise_exception=True)
         try:
-            result = endpoint_token_regenerate(pk, request=request)
+            result = endpoint_token_regenerate(pk, request=request,
+                                               expected_revision=revision.validated_data.get("revision"))
         except SERVICE_ERRORS as exc:
             return _failure(exc)
         return _with_token(result, status.HTTP_200_OK)

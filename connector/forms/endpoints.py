@@ -27,11 +27,25 @@ class EndpointForm(forms.Form):
                                error_messages={"required": MSG_PASSWORD_REQUIRED},
                                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}))
 
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
             self.fields["password"].required = False
             self.fields["password"].help_text = "Leave blank to keep the current password."
+        else:  # a new endpoint has no revision to compare with
+            del self.fields["revision"]
+
+    @classmethod
+    def initial_from(cls, endpoint) -> dict:
+        """The edit form's values for ``endpoint`` as Secret Server holds it (never the password)."""
+        return {"name": endpoint.name, "url": endpoint.url, "username": endpoint.username,
+                "revision": endpoint.revision}
+
+    def endpoint_values(self) -> dict:
+        """The endpoint's fields for the service (the revision goes separately as ``expected_revision``)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "revision"}
 
 
 class MappingForm(forms.Form):

@@ -9,6 +9,13 @@ The secret's fields: ``name`` = endpoint name, ``url``, ``username``, ``password
 credential, kept only in Secret Server) and ``notes`` = the JSON document built by ``_notes_document``
 (token id, sha256, display prefix, issue/expiry times, permission mappings, revision). No plaintext
 token is stored anywhere.
+
+Concurrent edits: update, token regeneration and delete accept ``expected_revision`` (the revision the
+caller loaded). The service re-reads the secret, and a different revision raises ``EndpointConflict``
+inside the audited block, before any Secret Server write (one "failure" outcome row). The read and the
+write are not atomic in Secret Server (it has no conditional update), so two saves within the same
+fraction of a second can still both pass the check; the check catches the ordinary case of a form or API
+client holding an older copy.
 """
 from __future__ import annotations
 
@@ -53,6 +60,8 @@ MSG_PASSWORD_REQUIRED = "Password required."
 MSG_URL_INVALID = "The provided URL is invalid."
 MSG_URL_HTTPS = "URL must be https."
 MSG_MIRROR_FAILED = "Saved in Secret Server; the local copy will be repaired by the next sync."
+MSG_CONFLICT = ("This endpoint was changed by someone else while you were editing. "
+                "The current values are shown; re-apply your changes.")
 
 MAPPING_TYPES = ("Container", "PrivilegedData")
 MAPPING_ROLES = {
@@ -78,6 +87,39 @@ class EndpointMirrorFailed(Exception):
     def __init__(self):
         super().__init__(MSG_MIRROR_FAILED)
         self.product_message = MSG_MIRROR_FAILED
+
+
+class EndpointConflict(Exception):
+    """The caller read the endpoint at an older revision than Secret Server holds now; nothing was written.
+
+    ``current`` is the endpoint as Secret Server holds it (an ``Endpoint``: no password, no token); the
+    page and the API show it so the admin can re-apply their changes.
+    """
+
+    audit_outcome = "failure"
+    safe_message = "Refused: the endpoint was changed by someone else (revision conflict)."
+
+    def __init__(self, current: Endpoint, expected_revision: int):
+        super().__init__(MSG_CONFLICT)
+        self.current = current
+        self.expected_revision = expected_revision
+        self.message = MSG_CONFLICT
+        self.product_message = MSG_CONFLICT
+
+
+def _from_revision(expected_revision: int | None) -> str:
+    """The intent row's message: which revision the caller's change was based on, if it said."""
+    return "" if expected_revision is None else f"from revision {expected_revision}"
+
+
+def _revision_check(current: Endpoint, expected_revision: int | None) -> None:
+    """Raise ``EndpointConflict`` when the caller gave a revision and Secret Server holds another one.
+
+    Call it inside the ``audited`` block, before any Secret Server write: the refusal is then one
+    "failure" outcome row. ``None`` (clients that send no revision) skips the check.
+    """
+    if expected_revision is not None and expected_revision != current.revision:
+        raise EndpointConflict(current, expected_revision)
 
 
 def endpoint_error_message(exc: BaseException) -> str:
@@ -402,9 +444,12 @@ def endpoint_create(*, actor=None, request=None, name: str, url: str, username: 
 
 def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | None = None, url: str | None = None,
                     username: str | None = None, password: str | None = None,
-                    permission_mappings=None) -> EndpointResult:
+                    permission_mappings=None, expected_revision: int | None = None) -> EndpointResult:
     """Full PUT of the secret with the changed values. ``None`` keeps a value; a blank password keeps it too.
 
+    ``expected_revision`` is the revision the caller's values were based on (the edit form's hidden field,
+    the API's ``revision``); when Secret Server holds another one, ``EndpointConflict`` (carrying the
+    current endpoint) is raised before anything is written. ``None`` skips the check (older API clients).
     An endpoint without a token (e.g. created in Secret Server by hand) gets one on save.
     """
     bootstrap = bootstrap_require()
@@ -412,7 +457,9 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
     secret = _endpoint_secret(client, bootstrap, secret_id)  # a read: nothing to audit if it fails
     current = endpoint_from_secret(secret)
     with audited(action="endpoint.update", actor=actor, request=request, target_type="endpoint",
-                 target_id=secret.id, target_repr=current.name, before=current.audit_view()) as audit:
+                 target_id=secret.id, target_repr=current.name, before=current.audit_view(),
+                 message=_from_revision(expected_revision)) as audit:
+        _revision_check(current, expected_revision)
         settings = endpoint_settings()
         name = current.name if name is None else name
         url = current.url if url is None else url
@@ -442,14 +489,20 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
     return EndpointResult(endpoint, token)
 
 
-def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None) -> EndpointResult:
-    """Replace the token; the old one fails from the moment the mirror row (and outcome row) commit."""
+def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
+                              expected_revision: int | None = None) -> EndpointResult:
+    """Replace the token; the old one fails from the moment the mirror row (and outcome row) commit.
+
+    ``expected_revision``: as for ``endpoint_update`` (a stale one raises ``EndpointConflict``, no write).
+    """
     bootstrap = bootstrap_require()
     client = app_client(bootstrap)
     secret = _endpoint_secret(client, bootstrap, secret_id)
     current = endpoint_from_secret(secret)
     with audited(action="endpoint.token_generate", actor=actor, request=request, target_type="endpoint",
-                 target_id=secret.id, target_repr=current.name, before=current.audit_view()) as audit:
+                 target_id=secret.id, target_repr=current.name, before=current.audit_view(),
+                 message=_from_revision(expected_revision)) as audit:
+        _revision_check(current, expected_revision)
         token = token_generate(endpoint_settings().endpoint_token_days)
         notes = _notes_document(token_id=token.token_id, token_hash=token.hash, token_prefix=token.prefix,
                                 issued_at=token.issued_at, expires_at=token.expires_at,
@@ -460,13 +513,18 @@ def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None) -> En
     return EndpointResult(endpoint, token)
 
 
-def endpoint_delete(secret_id: int, *, actor=None, request=None) -> None:
-    """Deactivate the secret in Secret Server, then deactivate the mirror row and drop its token hash."""
+def endpoint_delete(secret_id: int, *, actor=None, request=None, expected_revision: int | None = None) -> None:
+    """Deactivate the secret in Secret Server, then deactivate the mirror row and drop its token hash.
+
+    ``expected_revision``: as for ``endpoint_update`` (a stale one raises ``EndpointConflict``, no write).
+    """
     bootstrap = bootstrap_require()
     client = app_client(bootstrap)
     current = endpoint_from_secret(_endpoint_secret(client, bootstrap, secret_id))
     with audited(action="endpoint.delete", actor=actor, request=request, target_type="endpoint",
-                 target_id=current.ss_secret_id, target_repr=current.name, before=current.audit_view()) as audit:
+                 target_id=current.ss_secret_id, target_repr=current.name, before=current.audit_view(),
+                 message=_from_revision(expected_revision)) as audit:
+        _revision_check(current, expected_revision)
         client.delete_secret(current.ss_secret_id)
         try:
             with transaction.atomic():

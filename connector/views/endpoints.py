@@ -18,6 +18,7 @@ from connector.selectors.endpoints import endpoint_mirror_list
 from connector.services.audit import AuditWriteError
 from connector.services.connection import ConnectorNotConfigured
 from connector.services.endpoints import (
+    EndpointConflict,
     EndpointMirrorFailed,
     EndpointNotFound,
     endpoint_create,
@@ -93,13 +94,32 @@ def _apply_errors(form, formset, exc):
         form.add_error(None, _error_message(exc))
 
 
+def _edit_form(endpoint):
+    """The edit form and mapping formset filled from ``endpoint`` (password blank, revision hidden)."""
+    form = EndpointForm(initial=EndpointForm.initial_from(endpoint), editing=True)
+    formset = MappingFormSet(initial=_mapping_initial(endpoint), prefix="mappings")
+    return form, formset
+
+
 def _form_after_save(request, result):
     """Re-open the saved endpoint's form showing the new token once."""
-    endpoint = result.endpoint
-    form = EndpointForm(initial={"name": endpoint.name, "url": endpoint.url, "username": endpoint.username},
-                        editing=True)
-    formset = MappingFormSet(initial=_mapping_initial(endpoint), prefix="mappings")
-    return _render_form(request, form, formset, endpoint=endpoint, token=result.token)
+    form, formset = _edit_form(result.endpoint)
+    return _render_form(request, form, formset, endpoint=result.endpoint, token=result.token)
+
+
+def _conflict(request, exc):
+    """Someone else saved first: show the values Secret Server holds now (nothing of this post is kept)."""
+    messages.error(request, exc.message)
+    form, formset = _edit_form(exc.current)
+    return _render_form(request, form, formset, endpoint=exc.current, status=409)
+
+
+def _posted_revision(request):
+    """The revision a token/delete form was loaded at, or None when it carries none (or garbage)."""
+    try:
+        return int(request.POST["revision"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 @admin_required
@@ -136,18 +156,19 @@ def endpoint_edit_view(request, pk):
         messages.error(request, _error_message(exc))
         return redirect("connector:endpoint-list")
     if request.method == "GET":
-        form = EndpointForm(initial={"name": endpoint.name, "url": endpoint.url, "username": endpoint.username},
-                            editing=True)
-        formset = MappingFormSet(initial=_mapping_initial(endpoint), prefix="mappings")
+        form, formset = _edit_form(endpoint)
         return _render_form(request, form, formset, endpoint=endpoint)
     form = EndpointForm(request.POST, editing=True)
     formset = MappingFormSet(request.POST, prefix="mappings")
     if form.is_valid() and formset.is_valid():
         try:
             result = endpoint_update(endpoint.ss_secret_id, request=request,
-                                     permission_mappings=mappings_from_formset(formset), **form.cleaned_data)
+                                     permission_mappings=mappings_from_formset(formset),
+                                     expected_revision=form.cleaned_data.get("revision"), **form.endpoint_values())
         except EndpointNotFound:
             raise Http404("Endpoint not found.") from None
+        except EndpointConflict as exc:
+            return _conflict(request, exc)
         except EndpointMirrorFailed as exc:
             return _saved_but_not_mirrored(request, exc)
         except (ValidationError, SecretServerError, AuditWriteError) as exc:
@@ -164,9 +185,11 @@ def endpoint_edit_view(request, pk):
 @require_POST
 def endpoint_token_view(request, pk):
     try:
-        result = endpoint_token_regenerate(pk, request=request)
+        result = endpoint_token_regenerate(pk, request=request, expected_revision=_posted_revision(request))
     except EndpointNotFound:
         raise Http404("Endpoint not found.") from None
+    except EndpointConflict as exc:
+        return _conflict(request, exc)
     except ConnectorNotConfigured as exc:
         return _not_configured(request, exc)
     except (EndpointMirrorFailed, SecretServerError, AuditWriteError) as exc:
@@ -190,9 +213,13 @@ def endpoint_delete_view(request, pk):
         return redirect("connector:endpoint-list")
     if request.method == "POST":
         try:
-            endpoint_delete(endpoint.ss_secret_id, request=request)
+            endpoint_delete(endpoint.ss_secret_id, request=request, expected_revision=_posted_revision(request))
         except EndpointNotFound:
             raise Http404("Endpoint not found.") from None
+        except EndpointConflict as exc:
+            messages.error(request, exc.message)
+            return render(request, "connector/endpoints/delete.html",
+                          {"endpoint": exc.current, "nav_section": "settings-endpoints"}, status=409)
         except EndpointMirrorFailed as exc:
             messages.warning(request, _error_message(exc))
         except (SecretServerError, AuditWriteError) as exc:
