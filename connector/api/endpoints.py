@@ -34,6 +34,7 @@ from connector.services.endpoints import (
     endpoint_token_regenerate,
     endpoint_update,
 )
+from connector.services.locks import WritesBusy
 
 ROLE_NAMES = MAPPING_ROLES["Container"]
 
@@ -107,6 +108,8 @@ def _with_token(result, http_status):
 
 def _failure(exc) -> Response:
     """Service exceptions as responses: field errors 400, missing 404, stale revision 409, Secret Server 502/503."""
+    if isinstance(exc, WritesBusy):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT, headers={"Retry-After": "1"})
     if isinstance(exc, EndpointConflict):
         return Response({"detail": exc.message, "current": EndpointOutputSerializer(exc.current).data},
                         status=status.HTTP_409_CONFLICT)

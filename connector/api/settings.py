@@ -12,6 +12,7 @@ from connector.secretserver import SecretServerError, Unavailable
 from connector.services.audit import AuditWriteError
 from connector.services.configuration_service import (
     UPDATE_FAILED,
+    SettingsBusy,
     SettingsConflict,
     SettingsInvalid,
     SettingsMirrorBehind,
@@ -97,6 +98,8 @@ class SettingsApi(APIView):
         except SettingsConflict as exc:
             return Response({"detail": exc.message, "current": _document_data(exc.current)},
                             status=status.HTTP_409_CONFLICT)
+        except SettingsBusy as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT, headers={"Retry-After": "1"})
         except SettingsUnavailable as exc:
             return Response({"detail": exc.message}, status=status.HTTP_503_SERVICE_UNAVAILABLE
                             if "unavailable" in exc.message else status.HTTP_502_BAD_GATEWAY)

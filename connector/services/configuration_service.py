@@ -23,6 +23,7 @@ from connector.models import ConnectorBootstrap, SettingsMirror
 from connector.secretserver import SecretServerClient, SecretServerError, Unavailable
 from connector.services.audit import audited
 from connector.services.connection import ConnectorNotConfigured, app_client, bootstrap_require
+from connector.services.locks import WritesBusy, secretserver_write_lock
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,10 @@ class SettingsUnavailable(Exception):
         self.message = f"{UPDATE_FAILED} {reason}".strip()
         self.safe_message = self.message
         super().__init__(self.message)
+
+
+class SettingsBusy(SettingsUnavailable):
+    """Another administrator's save held the write lock for the whole wait; nothing was read or written."""
 
 
 class SettingsMirrorBehind(Exception):
@@ -186,7 +191,18 @@ def settings_update(*, actor, request, values: dict, expected_revision: int) -> 
     Raises SettingsInvalid (field errors), SettingsConflict (carries the current document),
     SettingsUnavailable (Secret Server failed: nothing changed) or SettingsMirrorBehind (saved in Secret
     Server, local copy stale). Plain rule errors are refused before anything is written or audited.
+    The read-check-write runs under the connector-wide write lock (connector.services.locks), so two
+    workers saving at the same instant cannot both pass the revision check.
     """
+    try:
+        with secretserver_write_lock():
+            return _settings_update_locked(actor=actor, request=request, values=values,
+                                           expected_revision=expected_revision)
+    except WritesBusy as exc:
+        raise SettingsBusy(exc.message) from None
+
+
+def _settings_update_locked(*, actor, request, values: dict, expected_revision: int) -> SettingsDocument:
     errors = settings_validate_partial(values)
     if errors:
         raise SettingsInvalid(errors)

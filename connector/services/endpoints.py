@@ -47,6 +47,7 @@ from connector.services.audit import audited
 from connector.services.configuration_service import settings_current
 from connector.services.connection import WEB_PASSWORD_TEMPLATE_ID, app_client, bootstrap_require
 from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, token_generate
+from connector.services.locks import serialized_write
 
 logger = logging.getLogger(__name__)
 
@@ -417,6 +418,7 @@ def _mirror_and_record(audit, endpoint: Endpoint, *, message: str = "") -> None:
         raise EndpointMirrorFailed() from exc
 
 
+@serialized_write
 def endpoint_create(*, actor=None, request=None, name: str, url: str, username: str, password: str,
                     permission_mappings=None) -> EndpointResult:
     """Create the endpoint secret with a new token; the result carries the token to show once."""
@@ -442,6 +444,7 @@ def endpoint_create(*, actor=None, request=None, name: str, url: str, username: 
     return EndpointResult(endpoint, token)
 
 
+@serialized_write
 def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | None = None, url: str | None = None,
                     username: str | None = None, password: str | None = None,
                     permission_mappings=None, expected_revision: int | None = None) -> EndpointResult:
@@ -489,6 +492,7 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
     return EndpointResult(endpoint, token)
 
 
+@serialized_write
 def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
                               expected_revision: int | None = None) -> EndpointResult:
     """Replace the token; the old one fails from the moment the mirror row (and outcome row) commit.
@@ -513,6 +517,7 @@ def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
     return EndpointResult(endpoint, token)
 
 
+@serialized_write
 def endpoint_delete(secret_id: int, *, actor=None, request=None, expected_revision: int | None = None) -> None:
     """Deactivate the secret in Secret Server, then deactivate the mirror row and drop its token hash.
 
