@@ -1,4 +1,5 @@
-"""Reads for the audit trail browser: keyset pages, one event with its diff, the cached chain check."""
+"""Reads for the audit trail browser: keyset pages, one event with its diff, the cached chain check and the
+last anchor published to Secret Server (cached)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ EXPORT_CHUNK = 2000
 VERIFY_LAST = 1000
 VERIFY_CACHE_KEY = "connector:audit:verify-last"
 VERIFY_CACHE_SECONDS = 60
+ANCHOR_CACHE_SECONDS = 300  # the published anchor: Secret Server is asked at most every 5 minutes
+ANCHOR_FAILURE_CACHE_SECONDS = 60  # ... and at most every minute while it fails
 
 
 def audit_event_filterset(data=None) -> AuditEventFilterSet:
@@ -58,6 +61,43 @@ def audit_verification_status(*, refresh: bool = False) -> ChainStatus:
         status = audit_chain_verify(last=VERIFY_LAST)
         cache.set(VERIFY_CACHE_KEY, status, VERIFY_CACHE_SECONDS)
     return status
+
+
+@dataclass(frozen=True)
+class AnchorStatus:
+    """The last anchor published to Secret Server, for the verification box.
+
+    ``state``: "ok" (the local chain still holds it), "missing" (it does not: rows were deleted),
+    "none" (never published), "unavailable" (Secret Server failed), "not_configured".
+    """
+
+    state: str
+    seq: int | None = None
+    at: object = None
+
+
+def audit_anchor_status(*, refresh: bool = False) -> AnchorStatus:
+    """Cached read of the published anchor (never one Secret Server call per page view), then one local lookup."""
+    from connector.services.audit_anchor import ANCHOR_CACHE_KEY, AuditAnchorError, audit_anchor_record_fetch
+    from connector.services.connection import connector_is_configured
+
+    cached = None if refresh else cache.get(ANCHOR_CACHE_KEY)
+    if cached is None:
+        if not connector_is_configured():
+            return AnchorStatus("not_configured")
+        try:
+            record = audit_anchor_record_fetch()
+        except AuditAnchorError:
+            cached, seconds = {"state": "unavailable"}, ANCHOR_FAILURE_CACHE_SECONDS
+        else:
+            seconds = ANCHOR_CACHE_SECONDS
+            cached = ({"state": "none"} if record is None else
+                      {"seq": record.anchor.seq, "row_hash": record.anchor.row_hash, "at": record.at})
+        cache.set(ANCHOR_CACHE_KEY, cached, seconds)
+    if "seq" not in cached:
+        return AnchorStatus(cached["state"])
+    in_chain = AuditEvent.objects.filter(seq=cached["seq"], row_hash=cached["row_hash"]).exists()
+    return AnchorStatus("ok" if in_chain else "missing", cached["seq"], cached["at"])
 
 
 @dataclass(frozen=True)

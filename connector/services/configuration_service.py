@@ -22,7 +22,12 @@ from connector.configuration import (
 from connector.models import ConnectorBootstrap, SettingsMirror
 from connector.secretserver import SecretServerClient, SecretServerError, Unavailable
 from connector.services.audit import audited
-from connector.services.connection import ConnectorNotConfigured, app_client, bootstrap_require
+from connector.services.connection import (
+    ConnectorNotConfigured,
+    app_client,
+    bootstrap_require,
+    is_connector_secret,
+)
 from connector.services.locks import WritesBusy, secretserver_write_lock
 
 logger = logging.getLogger(__name__)
@@ -149,7 +154,7 @@ def endpoint_urls(client: SecretServerClient, bootstrap: ConnectorBootstrap) -> 
     """URLs of the endpoint secrets in the SCIM folder (every secret there except the SCIMSecret)."""
     urls = []
     for summary in client.search_secrets(folder_id=bootstrap.folder_id):
-        if summary.id == bootstrap.scim_secret_id or not summary.active:
+        if is_connector_secret(summary, bootstrap) or not summary.active:
             continue
         url = client.get_secret(summary.id).field("url")
         if url:

@@ -35,6 +35,17 @@ def scim_secret_name(hostname: str | None = None) -> str:
     return f"SCIMSecret {hostname or connector_hostname()}"
 
 
+def audit_anchor_secret_name(hostname: str | None = None) -> str:
+    """The secret in the SCIM folder that holds the audit chain's published head (not an endpoint)."""
+    return f"SCIMAuditAnchor {hostname or connector_hostname()}"
+
+
+def is_connector_secret(summary, bootstrap: ConnectorBootstrap) -> bool:
+    """True for the connector's own secrets in the SCIM folder (SCIMSecret, audit anchor): never endpoints."""
+    return summary.id == bootstrap.scim_secret_id or summary.name == audit_anchor_secret_name(
+        bootstrap.hostname or None)
+
+
 def bootstrap_get() -> ConnectorBootstrap | None:
     return ConnectorBootstrap.objects.filter(singleton=1).first()
 

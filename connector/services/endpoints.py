@@ -45,7 +45,12 @@ from connector.secretserver import (
 from connector.secretserver.types import parse_datetime
 from connector.services.audit import audited
 from connector.services.configuration_service import settings_current
-from connector.services.connection import WEB_PASSWORD_TEMPLATE_ID, app_client, bootstrap_require
+from connector.services.connection import (
+    WEB_PASSWORD_TEMPLATE_ID,
+    app_client,
+    bootstrap_require,
+    is_connector_secret,
+)
 from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, token_generate
 from connector.services.locks import serialized_write
 
@@ -325,7 +330,7 @@ def _endpoint_secret(client: SecretServerClient, bootstrap, secret_id: int) -> S
         raise
     except (NotFound, AccessDenied):  # Secret Server answers unknown and deleted ids with Access Denied
         raise EndpointNotFound() from None
-    if not secret.active or secret.folder_id != bootstrap.folder_id:
+    if not secret.active or secret.folder_id != bootstrap.folder_id or is_connector_secret(secret, bootstrap):
         raise EndpointNotFound()
     return secret
 
@@ -345,7 +350,7 @@ def endpoint_sync(client: SecretServerClient | None = None, bootstrap=None) -> d
     bootstrap = bootstrap or bootstrap_require()
     client = client or app_client(bootstrap)
     summaries = [s for s in client.search_secrets(folder_id=bootstrap.folder_id)
-                 if s.active and s.id != bootstrap.scim_secret_id]
+                 if s.active and not is_connector_secret(s, bootstrap)]
     endpoints = []
     for summary in summaries:
         try:

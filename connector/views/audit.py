@@ -47,6 +47,7 @@ def audit_list(request):
         "sort": selectors.AUDIT_KEYSET.order(requested_sort(request)).name,
         "sort_choices": SORT_LABELS.items(),
         "verification": selectors.audit_verification_status(),
+        "anchor": selectors.audit_anchor_status(),
         "verify_last": selectors.VERIFY_LAST,
     })
 
