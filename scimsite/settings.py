@@ -166,6 +166,10 @@ CONNECTOR_HOSTNAME = env.str("CONNECTOR_HOSTNAME", default=socket.gethostname())
 AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
 CONNECTOR_ENCRYPTION_KEY = env.str("CONNECTOR_ENCRYPTION_KEY", default="")
 
+# The log files (connector/logfiles.py): one JSON line per audit event, a new file every hour/day/week
+# (the "Log frequency" setting), old files kept. A second copy of the audit trail for a SIEM; "" = off.
+CONNECTOR_LOG_DIR = env.str("CONNECTOR_LOG_DIR", default=str(BASE_DIR / "var" / "log"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

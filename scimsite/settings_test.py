@@ -7,6 +7,7 @@ os.environ.setdefault("CONNECTOR_ENCRYPTION_KEY", "test-connector-encryption-key
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client and live server speak http
 os.environ.setdefault("CONNECTOR_HOSTNAME", "testhost")
+os.environ.setdefault("CONNECTOR_LOG_DIR", "")  # no log files from the suite; tests that want them use tmp_path
 
 from .settings import *  # noqa: E402,F403
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
+from connector import logfiles
 from connector.configuration import ConnectorSettings
 from connector.secretserver import SecretServerError
 from connector.services.configuration_service import settings_current
@@ -60,6 +62,20 @@ def connector_status() -> ConnectorStatus:
         reachable = False
     return ConnectorStatus(True, bootstrap.secret_server_url, bootstrap.app_username, reachable, version,
                            bootstrap.folder_id, bootstrap.scim_secret_id)
+
+
+@dataclass(frozen=True)
+class LogFileStatus:
+    """Where the log files go (connector/logfiles.py) and how often a new one starts."""
+
+    enabled: bool
+    frequency: str
+    current_file: str = ""
+
+
+def log_file_status(current: ConnectorSettings) -> LogFileStatus:
+    path = logfiles.event_log_path(current.log_frequency, timezone.now())
+    return LogFileStatus(path is not None, current.log_frequency, str(path or ""))
 
 
 def connector_settings_for_pages() -> ConnectorSettings:

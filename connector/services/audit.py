@@ -51,6 +51,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from connector import logfiles
 from connector.models import AuditEvent, AuditOutcome
 from scimsite.middleware import current_request, current_request_id
 
@@ -360,7 +361,22 @@ def audit_record(
     except Exception as exc:
         logger.critical("audit write failed for action %s (%s): %s", action, outcome, type(exc).__name__)
         raise AuditWriteError(AUDIT_WRITE_FAILED) from exc
+    _log_file_after_commit(event, using)
     return event
+
+
+def _log_file_after_commit(event: AuditEvent, using: str) -> None:
+    """The log-file copy (connector/logfiles.py): best effort, and only once the row has committed.
+
+    Runs at once in autocommit mode, else when the outermost transaction commits; a rolled-back row (or
+    savepoint) is never written. Nothing here can fail the audit write: the row is already in.
+    """
+    if not logfiles.event_log_enabled():
+        return
+    try:
+        transaction.on_commit(lambda: logfiles.event_log_write(event), using=using, robust=True)
+    except Exception as exc:
+        logger.warning("log file: could not schedule audit row seq %s (%s)", event.seq, type(exc).__name__)
 
 
 # --- intent / outcome ------------------------------------------------------------------------------------

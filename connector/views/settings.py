@@ -16,6 +16,7 @@ from connector.selectors.settings import (
     connector_settings_for_pages,
     connector_status,
     connector_version,
+    log_file_status,
     scim_features,
 )
 from connector.services.audit import AuditWriteError
@@ -42,7 +43,7 @@ def home(request):
     return render(request, "connector/home.html", {
         "nav_section": "home", "status": connector_status(), "scim_version": SCIM_VERSION,
         "scim_features": scim_features(current), "connector_disabled": current.connector_disabled,
-        "connector_version": connector_version(),
+        "connector_version": connector_version(), "log_files": log_file_status(current),
     })
 
 
