@@ -12,3 +12,10 @@ os.environ.setdefault("CONNECTOR_LOG_DIR", "")  # no log files from the suite; t
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# pytest-xdist workers must not share one Redis database: a test's cache.clear() (FLUSHDB) or a lock it
+# holds would reach into another worker's tests. Worker N uses database <given> + N.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and "redis" in CACHES["default"]["BACKEND"].lower():
+    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")
+    CACHES["default"]["LOCATION"] = f"{_base}/{(int(_db or 0) + int(_xdist_worker[2:])) % 16}"
