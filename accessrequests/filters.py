@@ -35,7 +35,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from accessrequests.models import AccessRequest, AccessRequestStatus
-from connector.day_filters import FromDayFilter, UntilDayFilter, day_start  # noqa: F401  (selectors import it here)
+from connector.day_filters import FromDayFilter, UntilDayFilter
 
 SEARCH_HINT = "Matches words or word beginnings in requester, reviewer, comment and justification."
 SEARCH_MAX_LENGTH = 200

@@ -9,8 +9,9 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accessrequests.filters import AccessRequestFilterSet, day_start
+from accessrequests.filters import AccessRequestFilterSet
 from accessrequests.models import AccessRequest, AccessRequestStatus
+from connector.day_filters import day_start
 from connector.keyset import Keyset, KeysetOrder, KeysetPage
 
 # Each order ends with the unique id and is backed by an index that starts with the same columns.

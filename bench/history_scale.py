@@ -189,8 +189,6 @@ def follow(client, url, times):
 
 
 def near_end_cursor(keyset, model, order_name, offset=60):
-    from connector.keyset import KeysetOrder  # noqa: F401
-
     order = keyset.order(order_name)
     row = model.objects.order_by(*order.reverse_order_by)[offset]
     return keyset._cursor(order, row, "n")

@@ -14,7 +14,6 @@ import multiprocessing as mp
 import os
 import sys
 import time
-from datetime import timedelta
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:

@@ -11,8 +11,3 @@ def endpoint_mirror_list(*, include_inactive: bool = False) -> QuerySet[Endpoint
     return queryset.order_by("name_lower", "ss_secret_id")
 
 
-def endpoint_mirror_get(ss_secret_id) -> EndpointMirror | None:
-    try:
-        return EndpointMirror.objects.filter(ss_secret_id=int(ss_secret_id), active=True).first()
-    except (TypeError, ValueError):
-        return None

@@ -5,6 +5,8 @@ decrypted in one place and never travels further than the client's token provide
 """
 from __future__ import annotations
 
+import threading
+
 from django.conf import settings
 
 from connector.crypto import decrypt_secret
@@ -63,17 +65,35 @@ def connector_is_configured() -> bool:
     return bool(bootstrap and bootstrap.is_complete)
 
 
+_per_thread = threading.local()
+
+
 def app_client(bootstrap: ConnectorBootstrap | None = None) -> SecretServerClient:
-    """A client acting as the application account; its token is shared by every worker through the cache."""
+    """A client acting as the application account; its token is shared by every worker through the cache.
+
+    Each thread keeps one such client (and so its kept-alive HTTPS connections) for as long as the bootstrap
+    record and the SECRET_SERVER_* settings stay the same, instead of a new connection per call site and
+    request; requests.Session is not shared across threads.
+    """
     bootstrap = bootstrap or bootstrap_get()
     if bootstrap is None:
         raise ConnectorNotConfigured()
-    return SecretServerClient.for_application_account(
+    key = (bootstrap.secret_server_url, bootstrap.app_username, bootstrap.app_domain,
+           bootstrap.app_password_encrypted, settings.SECRET_SERVER_TIMEOUT, settings.SECRET_SERVER_VERIFY_TLS,
+           settings.SECRET_SERVER_RETRIES, settings.SECRET_SERVER_MAX_RESPONSE_BYTES)
+    cached = getattr(_per_thread, "app_client", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    if cached is not None:
+        cached[1].close()
+    client = SecretServerClient.for_application_account(
         bootstrap.secret_server_url,
         bootstrap.app_username,
         decrypt_secret(bootstrap.app_password_encrypted),
         bootstrap.app_domain or None,
     )
+    _per_thread.app_client = (key, client)
+    return client
 
 
 def secret_server_url() -> str:

@@ -36,10 +36,12 @@ from connector.services.audit import audited
 from connector.services.configuration_service import settings_cache_clear
 from connector.services.connection import (
     WEB_PASSWORD_TEMPLATE_ID,
+    anonymous_client,
     app_client,
     bootstrap_get,
     bootstrap_require,
     connector_hostname,
+    person_client,
     scim_folder_name,
     scim_secret_name,
 )
@@ -122,14 +124,15 @@ def _unavailable(exc: Exception | None = None) -> SetupError:
 
 def _grant(url: str, username: str, password: str, domain: str | None, on_login_failed: SetupError):
     try:
-        grant = SecretServerClient(url).password_grant(username, password, domain or None)
+        with anonymous_client(url) as anonymous:
+            grant = anonymous.password_grant(username, password, domain or None)
     except PasswordExpired as exc:
         raise SetupError(exc.product_message, on_login_failed.field) from None
     except LoginFailed:
         raise on_login_failed from None
     except Unavailable:
         raise _unavailable() from None
-    return SecretServerClient(url, access_token=grant.access_token)
+    return person_client(grant.access_token, url)
 
 
 def _revoke_quietly(client: SecretServerClient | None) -> None:
@@ -238,7 +241,8 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
         try:
             url = url_check(url, allow_http=allow_http)
             try:
-                health = SecretServerClient(url).healthcheck()
+                with anonymous_client(url) as anonymous:
+                    health = anonymous.healthcheck()
             except (Unavailable, SecretServerError):
                 raise _unavailable() from None
             if not health.healthy:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -276,7 +276,8 @@ def signin_check(*, username: str, password: str, domain: str | None = None, req
         return done(SigninOutcome(Outcome.LOCKED_OUT, MSG_LOCKED_OUT), "denied")
 
     try:
-        grant = anonymous_client(bootstrap.secret_server_url).password_grant(username, password, domain)
+        with anonymous_client(bootstrap.secret_server_url) as anonymous:
+            grant = anonymous.password_grant(username, password, domain)
     except PasswordExpired:
         return done(SigninOutcome(Outcome.EXPIRED, MSG_EXPIRED), "failure")
     except LoginFailed:
@@ -415,14 +416,6 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
     if access.via == "request" and access.access_until is not None:
         return RecheckResult(None, msg_ended(access.access_until))
     return RecheckResult(None, MSG_REMOVED)
-
-
-def access_still_valid(access: ConnectorAccess, now: datetime) -> bool:
-    return access.access_until is None or now < access.access_until
-
-
-def access_with_check_time(access: ConnectorAccess, when: datetime) -> ConnectorAccess:
-    return replace(access, checked_at=when)
 
 
 # --- bearer tokens (API) -------------------------------------------------------------------------------

@@ -5,8 +5,6 @@ import socket
 import threading
 import time
 
-import pytest
-
 from connector.secretserver import SecretServerClient
 from connector.secretserver.transport import Transport
 

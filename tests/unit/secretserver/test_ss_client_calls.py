@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import responses
 
 from connector.secretserver import AccessRequest, ApprovalSettings, Folder, Health, Secret
-from ss_unit_helpers import API, BASE, make_client
+from ss_unit_helpers import API, make_client
 
 REQ = {"secretAccessRequestId": 9, "secretId": 5, "status": "Pending", "requestUsername": "alice"}
 
