@@ -65,7 +65,7 @@ _failures_lock = threading.Lock()
 
 def event_log_dir() -> Path | None:
     """The configured directory, or None when file logging is off (``CONNECTOR_LOG_DIR`` empty)."""
-    configured = getattr(settings, "CONNECTOR_LOG_DIR", "")
+    configured = settings.CONNECTOR_LOG_DIR
     return Path(configured) if configured not in (None, "") else None
 
 

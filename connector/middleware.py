@@ -68,11 +68,11 @@ class ConnectorAccessMiddleware:
         when = datetime.now(UTC)
         expired_window = access.access_until is not None and when >= access.access_until
         age = (when - access.checked_at).total_seconds() if access.checked_at else float("inf")
-        if expired_window or age >= getattr(settings, "CONNECTOR_ACCESS_RECHECK_SECONDS", 60):
+        if expired_window or age >= settings.CONNECTOR_ACCESS_RECHECK_SECONDS:
             try:
                 result = access_recheck(access, now=when)
             except (SecretServerError, ConnectorNotConfigured):
-                stale = age >= getattr(settings, "CONNECTOR_ACCESS_STALE_SECONDS", 300)
+                stale = age >= settings.CONNECTOR_ACCESS_STALE_SECONDS
                 if expired_window:
                     return self._end(request, msg_ended(access.access_until), "window_ended")
                 if stale:

@@ -18,7 +18,7 @@ class SetupRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if getattr(settings, "CONNECTOR_SETUP_REDIRECT", True) and not self._exempt(request.path):
+        if settings.CONNECTOR_SETUP_REDIRECT and not self._exempt(request.path):
             if not connector_is_configured():
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": NOT_CONFIGURED_MESSAGE}, status=503)

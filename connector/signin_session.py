@@ -20,7 +20,7 @@ IDLE_MINUTES = "connector_idle_minutes"
 
 
 def absolute_max_seconds() -> int:
-    return int(getattr(settings, "CONNECTOR_SESSION_MAX_SECONDS", 12 * 3600))
+    return settings.CONNECTOR_SESSION_MAX_SECONDS
 
 
 def session_start(request, idle_minutes: int | None) -> None:

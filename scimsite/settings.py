@@ -92,6 +92,7 @@ SESSION_COOKIE_AGE = 12 * 3600  # the absolute cap; idle expiry (ui_session_minu
 CONNECTOR_SESSION_MAX_SECONDS = env.int("CONNECTOR_SESSION_MAX_SECONDS", default=12 * 3600)
 CONNECTOR_ACCESS_RECHECK_SECONDS = env.int("CONNECTOR_ACCESS_RECHECK_SECONDS", default=60)
 CONNECTOR_ACCESS_STALE_SECONDS = 300  # keep the last decision this long while Secret Server is down
+CONNECTOR_SETUP_REDIRECT = True  # every page leads to setup until the connector is configured
 SIGNIN_FAILURES_PER_USER_IP = 5
 SIGNIN_FAILURES_PER_USER = 10
 SIGNIN_FAILURE_WINDOW_SECONDS = 15 * 60

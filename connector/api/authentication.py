@@ -65,7 +65,7 @@ class SecretServerBearerAuthentication(BaseAuthentication):
             raise ServiceUnavailable() from None
         if not outcome.allowed:
             raise exceptions.PermissionDenied(MSG_NO_PERMISSION)
-        ttl = getattr(settings, "CONNECTOR_ACCESS_RECHECK_SECONDS", 60)
+        ttl = settings.CONNECTOR_ACCESS_RECHECK_SECONDS
         if outcome.access.access_until:
             ttl = max(1, min(ttl, int((outcome.access.access_until - now).total_seconds())))
         cache.set(key, {"access": outcome.access.to_session(), "user_id": outcome.user.pk}, ttl)
