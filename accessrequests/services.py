@@ -19,6 +19,7 @@ from connector.secretserver import AccessRequest as SSAccessRequest
 from connector.secretserver import SecretServerClient
 from connector.services.audit import audit_record
 from connector.services.connection import app_client, bootstrap_require
+from connector.services.failures import translates_secretserver_errors
 
 logger = logging.getLogger(__name__)
 
@@ -136,13 +137,14 @@ class SyncResult:
     expired_locally: int = 0
 
 
+@translates_secretserver_errors
 def access_request_sync(client: SecretServerClient | None = None, progress=None, *, request=None,
                         now: datetime | None = None) -> SyncResult:
     """Refresh every mirrored request for the SCIMSecret from Secret Server (application account).
 
     ``progress`` is optional: ``progress(total)`` is called once, then ``progress.update(1)``-style via
-    the returned callable per request, so a tqdm bar or a plain counter both fit. Raises
-    SecretServerError / ConnectorNotConfigured.
+    the returned callable per request, so a tqdm bar or a plain counter both fit. Raises ConnectorError
+    (ConnectorNotConfigured, SecretServerUnavailable, SecretServerRefused).
     """
     now = now or datetime.now(UTC)
     bootstrap = bootstrap_require()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accessrequests import selectors
 from accessrequests.charts import daily_outcome_chart
 from connector.access import staff_required
+from connector.messages import MSG_SYNC_UNAVAILABLE_PREFIX, MSG_UNAVAILABLE
 from connector.listing import audited_csv_export, keyset_list_context, keyset_page_or_first, requested_sort
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 SYNC_THROTTLE_KEY = "accessrequests:history:synced"
 SYNC_FAILED_KEY = "accessrequests:history:sync-failed"
 SYNC_THROTTLE_SECONDS = 30
-SYNC_UNAVAILABLE = "Showing the last synchronised history; Secret Server service unavailable."
+SYNC_UNAVAILABLE = f"{MSG_SYNC_UNAVAILABLE_PREFIX} {MSG_UNAVAILABLE}"
 
 
 def _sync_history() -> str | None:

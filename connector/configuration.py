@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 
+from connector.messages import MSG_FIELD_REQUIRED, MSG_UNKNOWN_SETTING, MSG_WHOLE_NUMBER
+
 SCHEMA_NAME = "scim-connector-settings"
 SCHEMA_VERSION = 1
 LOG_FREQUENCIES = ("Hourly", "Daily", "Weekly")
@@ -43,7 +45,7 @@ class ConnectorSettings:
 def _int_range(lo, hi):
     def rule(value):
         if isinstance(value, bool) or not isinstance(value, int):
-            return "Enter a whole number."
+            return MSG_WHOLE_NUMBER
         if not lo <= value <= hi:
             return f"Enter a number from {lo} to {hi}."
         return None
@@ -102,14 +104,14 @@ def validate_settings(values: dict) -> dict[str, str]:
     errors = {}
     for name, (_label, _help, rule) in FIELD_RULES.items():
         if name not in values:
-            errors[name] = "This field is required."
+            errors[name] = MSG_FIELD_REQUIRED
             continue
         message = rule(values[name])
         if message:
             errors[name] = message
     unknown = set(values) - set(FIELD_RULES)
     for name in sorted(unknown):
-        errors[name] = "Unknown setting."
+        errors[name] = MSG_UNKNOWN_SETTING
     return errors
 
 

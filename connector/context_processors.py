@@ -2,13 +2,17 @@
 
 ``connector_is_admin`` is only set once a role is known; base.html treats "unset" as "show everything the
 URLconf offers", so pages rendered outside the middleware (tests, error pages) keep their navigation.
+``msg_unavailable`` and ``msg_no_permission`` are the product's one wording for an outage and a refusal (connector/messages.py), for the pages that
+show it.
 """
+from connector.messages import MSG_NO_PERMISSION, MSG_UNAVAILABLE
 
 
 def connector_context(request):
     from connector.selectors.settings import connector_version
 
-    context = {"connector_version": connector_version()}
+    context = {"connector_version": connector_version(), "msg_unavailable": MSG_UNAVAILABLE,
+               "msg_no_permission": MSG_NO_PERMISSION}
     access = getattr(request, "connector_access", None)
     if access is None:
         return context

@@ -21,10 +21,10 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
 from connector.access import session_access_get, session_access_set
-from connector.secretserver import SecretServerError
+from connector.errors import ConnectorError
 from connector.services.audit import AuditWriteError, audit_record
-from connector.services.connection import ConnectorNotConfigured
-from connector.services.signin import MSG_UNAVAILABLE, access_recheck, msg_ended
+from connector.messages import MSG_UNAVAILABLE
+from connector.services.signin import access_recheck, msg_ended
 from connector.signin_session import IDLE_MINUTES, LAST_ACTIVITY, SIGNED_IN_AT, absolute_max_seconds
 
 NOTICE_KEY = "signin_notice"
@@ -71,7 +71,7 @@ class ConnectorAccessMiddleware:
         if expired_window or age >= settings.CONNECTOR_ACCESS_RECHECK_SECONDS:
             try:
                 result = access_recheck(access, now=when)
-            except (SecretServerError, ConnectorNotConfigured):
+            except ConnectorError:
                 stale = age >= settings.CONNECTOR_ACCESS_STALE_SECONDS
                 if expired_window:
                     return self._end(request, msg_ended(access.access_until), "window_ended")

@@ -1,7 +1,9 @@
-"""Turns an uncaught ``connector.secretserver.Unavailable`` into the friendly 503 page.
+"""Turns an uncaught "Secret Server is down" into the friendly 503 page.
 
-Views handle the Secret Server errors they expect; this is the net for the rest, so a slow or stopped
-Secret Server never shows a person a 500 page. API paths get the same message as JSON.
+Views handle the connector errors they expect; this is the net for the rest, so a slow or stopped
+Secret Server never shows a person a 500 page. A client ``Unavailable`` that escaped a service untranslated
+(a bug, but not the person's problem) is translated here like the services do. API paths get the same
+message as JSON, in the API's one error shape.
 """
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import logging
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
-from connector.secretserver import Unavailable
-from connector.services.signin import MSG_UNAVAILABLE
+from connector.errors import SecretServerUnavailable
+from connector.secretserver import SecretServerError
+from connector.services.failures import secretserver_failure
 
 logger = logging.getLogger(__name__)
 
@@ -24,11 +27,14 @@ class SecretServerUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, Unavailable):
+        if isinstance(exception, SecretServerError):
+            exception = secretserver_failure(exception)
+        if not isinstance(exception, SecretServerUnavailable):
             return None
-        logger.warning("Secret Server unavailable during %s %s: %s", request.method, request.path, exception)
+        logger.warning("Secret Server unavailable during %s %s: %s", request.method, request.path,
+                       exception.__cause__ or exception)
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": MSG_UNAVAILABLE}, status=503)
-        response = TemplateResponse(request, "secretserver_unavailable.html", {}, status=503)
+            return JsonResponse({"detail": exception.message}, status=exception.status)
+        response = TemplateResponse(request, "secretserver_unavailable.html", {}, status=exception.status)
         response["Retry-After"] = "30"
         return response.render()

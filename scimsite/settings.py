@@ -142,6 +142,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["connector.access.IsConnectorStaffReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "connector.api.errors.connector_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCIM Connector for Secret Server",

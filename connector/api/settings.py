@@ -1,26 +1,21 @@
 """/api/connector/settings/: read and update the configuration settings (the same services as the page)."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connector.access import IsConnectorStaffReadOnly
-from connector.configuration import FIELD_RULES, LOG_FREQUENCIES, SettingsDocumentError
-from connector.secretserver import SecretServerError, Unavailable
-from connector.services.audit import AuditWriteError
+from connector.api.errors import FIELD_ERRORS, SECRET_SERVER_REFUSED, UNAVAILABLE
+from connector.configuration import FIELD_RULES, LOG_FREQUENCIES
+from connector.errors import InvalidInput
+from connector.messages import MSG_FIELD_REQUIRED, MSG_SETTINGS_UPDATE_FAILED, MSG_UNKNOWN_SETTING
 from connector.services.configuration_service import (
-    UPDATE_FAILED,
-    SettingsBusy,
-    SettingsConflict,
-    SettingsInvalid,
     SettingsMirrorBehind,
-    SettingsUnavailable,
     settings_document_fresh,
     settings_update,
 )
-from connector.services.setup import UNAVAILABLE
 
 
 def _document_data(document) -> dict:
@@ -63,22 +58,17 @@ class SettingsApi(APIView):
         def validate(self, attrs):
             unknown = sorted(set(self.initial_data) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError({name: ["Unknown setting."] for name in unknown})
+                raise serializers.ValidationError({name: [MSG_UNKNOWN_SETTING] for name in unknown})
             return attrs
 
-    @extend_schema(responses={200: OutputSerializer, 503: inline_serializer("SettingsUnavailable", {
-        "detail": serializers.CharField()})}, summary="Read the configuration settings")
+    def error_current(self, document) -> dict:
+        """``current`` of a 409: the settings as Secret Server holds them now."""
+        return self.OutputSerializer(_document_data(document)).data
+
+    @extend_schema(responses={200: OutputSerializer, 502: SECRET_SERVER_REFUSED, 503: UNAVAILABLE},
+                   summary="Read the configuration settings")
     def get(self, request):
-        try:
-            document = settings_document_fresh()
-        except Unavailable:
-            return Response({"detail": UNAVAILABLE}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        except SecretServerError as exc:
-            return Response({"detail": exc.product_message or "Secret Server refused the request."},
-                            status=status.HTTP_502_BAD_GATEWAY)
-        except SettingsDocumentError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
-        return Response(self.OutputSerializer(_document_data(document)).data)
+        return Response(self.OutputSerializer(_document_data(settings_document_fresh())).data)
 
     def _update(self, request, *, partial: bool):
         serializer = self.InputSerializer(data=request.data)
@@ -88,34 +78,30 @@ class SettingsApi(APIView):
         if not partial:
             missing = [name for name in FIELD_RULES if name not in values]
             if missing:
-                return Response({name: ["This field is required."] for name in missing},
-                                status=status.HTTP_400_BAD_REQUEST)
+                raise InvalidInput(MSG_SETTINGS_UPDATE_FAILED, field_errors={name: MSG_FIELD_REQUIRED
+                                                                            for name in missing})
         try:
             document = settings_update(actor=request.user, request=request, values=values,
                                        expected_revision=revision)
-        except SettingsInvalid as exc:
-            return Response({k: [v] for k, v in exc.field_errors.items()}, status=status.HTTP_400_BAD_REQUEST)
-        except SettingsConflict as exc:
-            return Response({"detail": exc.message, "current": _document_data(exc.current)},
-                            status=status.HTTP_409_CONFLICT)
-        except SettingsBusy as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT, headers={"Retry-After": "1"})
-        except SettingsUnavailable as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_503_SERVICE_UNAVAILABLE
-                            if "unavailable" in exc.message else status.HTTP_502_BAD_GATEWAY)
-        except SettingsMirrorBehind as exc:
+        except SettingsMirrorBehind as exc:  # saved: the answer is the new settings, with a warning
             return Response({**_document_data(exc.document), "warning": exc.message})
-        except AuditWriteError as exc:
-            return Response({"detail": f"{UPDATE_FAILED} {exc.safe_message}"},
-                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response(self.OutputSerializer(_document_data(document)).data)
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, 400: dict, 409: dict, 503: dict},
+    UPDATE_RESPONSES = {
+        200: OutputSerializer, 400: FIELD_ERRORS,
+        409: OpenApiResponse(inline_serializer("SettingsConflict", {
+            "detail": serializers.CharField(), "current": OutputSerializer(required=False)}),
+            description="Changed by someone else since `revision` (`current` holds what Secret Server has now), "
+                        "or another save is in progress (`Retry-After: 1`, no `current`)."),
+        502: SECRET_SERVER_REFUSED, 503: UNAVAILABLE,
+    }
+
+    @extend_schema(request=InputSerializer, responses=UPDATE_RESPONSES,
                    summary="Replace the configuration settings (every setting plus revision)")
     def put(self, request):
         return self._update(request, partial=False)
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, 400: dict, 409: dict, 503: dict},
+    @extend_schema(request=InputSerializer, responses=UPDATE_RESPONSES,
                    summary="Change some configuration settings (with revision)")
     def patch(self, request):
         return self._update(request, partial=True)

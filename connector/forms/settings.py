@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from connector.configuration import FIELD_RULES, LOG_FREQUENCIES, ConnectorSettings
+from connector.messages import MSG_PASSWORD_REQUIRED, MSG_USERNAME_REQUIRED, MSG_WHOLE_NUMBER
 
 
 class SecretServerSetupForm(forms.Form):
@@ -30,10 +31,10 @@ class SecretServerSetupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["admin_password"].error_messages["required"] = "Password required."
-        self.fields["app_password"].error_messages["required"] = "Password required."
-        self.fields["admin_username"].error_messages["required"] = "Username required."
-        self.fields["app_username"].error_messages["required"] = "Username required."
+        self.fields["admin_password"].error_messages["required"] = MSG_PASSWORD_REQUIRED
+        self.fields["app_password"].error_messages["required"] = MSG_PASSWORD_REQUIRED
+        self.fields["admin_username"].error_messages["required"] = MSG_USERNAME_REQUIRED
+        self.fields["app_username"].error_messages["required"] = MSG_USERNAME_REQUIRED
 
 
 def _label(name):
@@ -70,7 +71,7 @@ class ConfigurationSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField) and name != "revision":
-                field.error_messages["invalid"] = "Enter a whole number."
+                field.error_messages["invalid"] = MSG_WHOLE_NUMBER
 
     @classmethod
     def initial_from(cls, settings: ConnectorSettings, revision: int) -> dict:

@@ -1,4 +1,7 @@
-"""Reads for the Home and About pages: connector status and what the SCIM side supports."""
+"""Reads for the Home and About pages: what the SCIM side supports, the version, where the log files go.
+
+No Secret Server call here: the connection status is a service (connector/services/status.py).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,9 +11,6 @@ from django.utils import timezone
 
 from connector import logfiles
 from connector.configuration import ConnectorSettings
-from connector.secretserver import SecretServerError
-from connector.services.configuration_service import settings_current
-from connector.services.connection import anonymous_client, app_client, bootstrap_get
 
 SCIM_VERSION = "2.0"
 
@@ -34,37 +34,6 @@ def scim_features(current: ConnectorSettings) -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
-class ConnectorStatus:
-    configured: bool
-    secret_server_url: str = ""
-    app_username: str = ""
-    reachable: bool | None = None
-    secret_server_version: str = ""
-    folder_id: int | None = None
-    secret_id: int | None = None
-
-
-def connector_status() -> ConnectorStatus:
-    """Configured? Secret Server reachable (health check) and its version; never raises."""
-    bootstrap = bootstrap_get()
-    if bootstrap is None or not bootstrap.is_complete:
-        return ConnectorStatus(configured=False)
-    reachable, version = False, ""
-    try:
-        with anonymous_client(bootstrap.secret_server_url) as client:
-            reachable = client.healthcheck().healthy
-        if reachable:
-            try:
-                version = app_client(bootstrap).version()
-            except SecretServerError:
-                version = ""
-    except SecretServerError:
-        reachable = False
-    return ConnectorStatus(True, bootstrap.secret_server_url, bootstrap.app_username, reachable, version,
-                           bootstrap.folder_id, bootstrap.scim_secret_id)
-
-
-@dataclass(frozen=True)
 class LogFileStatus:
     """Where the log files go (connector/logfiles.py) and how often a new one starts."""
 
@@ -76,7 +45,3 @@ class LogFileStatus:
 def log_file_status(current: ConnectorSettings) -> LogFileStatus:
     path = logfiles.event_log_path(current.log_frequency, timezone.now())
     return LogFileStatus(path is not None, current.log_frequency, str(path or ""))
-
-
-def connector_settings_for_pages() -> ConnectorSettings:
-    return settings_current()

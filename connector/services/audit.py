@@ -52,6 +52,8 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 from connector import logfiles
+from connector.errors import AuditFailed
+from connector.messages import MSG_AUDIT_WRITE_FAILED
 from connector.models import AuditEvent, AuditOutcome
 from scimsite.middleware import current_request, current_request_id
 
@@ -81,10 +83,10 @@ _KEY_LABEL = b"scim-connector/audit-chain-hmac/v1"
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _VERIFY_CHUNK = 5000
 
-AUDIT_WRITE_FAILED = "The audit trail could not be written; the action was not performed."
+AUDIT_WRITE_FAILED = MSG_AUDIT_WRITE_FAILED
 
 
-class AuditWriteError(Exception):
+class AuditWriteError(AuditFailed):
     """The audit row could not be written. The caller must not perform (or must undo) its action."""
 
     safe_message = AUDIT_WRITE_FAILED

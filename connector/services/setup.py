@@ -32,8 +32,23 @@ from connector.secretserver import (
     ValidationFailed,
     token_cache_key,
 )
+from connector.errors import ConnectorError
+from connector.messages import (
+    MSG_APP_MISSING_PERMISSION,
+    MSG_CONNECTION_SUCCESSFUL,
+    MSG_FOLDER_DELETED,
+    MSG_INCORRECT,
+    MSG_INVALID_APP_ACCOUNT,
+    MSG_LOGIN_AS_ADMINISTRATOR,
+    MSG_NOT_CONFIGURED,
+    MSG_SECRET_DELETED,
+    MSG_UNAVAILABLE,
+    MSG_URL_HTTPS,
+    MSG_URL_INVALID,
+)
 from connector.services.audit import audited
 from connector.services.configuration_service import settings_cache_clear
+from connector.services.failures import translates_secretserver_errors
 from connector.services.connection import (
     WEB_PASSWORD_TEMPLATE_ID,
     anonymous_client,
@@ -48,17 +63,16 @@ from connector.services.connection import (
 
 logger = logging.getLogger(__name__)
 
-CONNECTION_SUCCESSFUL = "Connection Successful"
-UNAVAILABLE = "Secret Server service unavailable."
-INCORRECT_LOGIN = "Incorrect username or password."
-LOGIN_AS_ADMINISTRATOR = "Login as administrator."
-INVALID_APP_ACCOUNT = "Invalid application account."
-APP_MISSING_PERMISSION = "Application account is missing a required permission."
-URL_MUST_BE_HTTPS = "URL must be https."
-URL_INVALID = "The provided URL is invalid."
-FOLDER_DELETED = ("SCIM folder was deleted. Contact your Secret Server admin to move the SCIM Secrets into the "
-                  "SCIM connector folder.")
-SECRET_DELETED = "SCIM connector secret was deleted. To recover the secret, contact your secret server admin."
+CONNECTION_SUCCESSFUL = MSG_CONNECTION_SUCCESSFUL
+UNAVAILABLE = MSG_UNAVAILABLE
+INCORRECT_LOGIN = MSG_INCORRECT
+LOGIN_AS_ADMINISTRATOR = MSG_LOGIN_AS_ADMINISTRATOR
+INVALID_APP_ACCOUNT = MSG_INVALID_APP_ACCOUNT
+APP_MISSING_PERMISSION = MSG_APP_MISSING_PERMISSION
+URL_MUST_BE_HTTPS = MSG_URL_HTTPS
+URL_INVALID = MSG_URL_INVALID
+FOLDER_DELETED = MSG_FOLDER_DELETED
+SECRET_DELETED = MSG_SECRET_DELETED
 
 ADMIN_PERMISSION = "Administer Role Permissions"
 # What the application account does: create the root folder, create and own secrets in it (the SCIMSecret
@@ -69,15 +83,14 @@ APPROVAL_TYPE = "RequireEditorsApproval"  # "Standard including Editors": owners
 EVERYONE_GROUP = "Everyone"
 
 
-class SetupError(Exception):
-    """Setup refused; ``message`` is the product's wording, ``field`` the form field it belongs next to."""
+class SetupError(ConnectorError):
+    """Setup refused; ``message`` is the product's wording, ``field`` the form field it belongs next to.
 
-    audit_outcome = "failure"
+    ``outcome`` "failure" (the input was wrong: 400) or "error" (Secret Server failed: 503)."""
 
     def __init__(self, message: str, field: str | None = None, *, outcome: str = "failure"):
-        super().__init__(message)
-        self.message = message
-        self.safe_message = message
+        super().__init__(message, field_errors={field: message} if field else None,
+                         status=400 if outcome == "failure" else 503)
         self.field = field
         self.audit_outcome = outcome
 
@@ -222,6 +235,7 @@ def _mirrors_write(result: SetupResult, hostname: str) -> None:
                                           defaults={"name": scim_folder_name(hostname), "active": True})
 
 
+@translates_secretserver_errors
 def secretserver_setup(*, url: str, admin_username: str, admin_password: str, app_username: str,
                        app_password: str, admin_domain: str = "", app_domain: str = "",
                        app_site_id: int | None = None, allow_http: bool | None = None, actor=None,
@@ -291,12 +305,13 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
     return result
 
 
+@translates_secretserver_errors
 def scim_objects_recreate(*, owner_ss_user_id: int, actor=None, request=None) -> SetupResult:
     """The "recreate" button: the same idempotent folder/secret/shares step, as the application account,
     with the signed-in administrator as Owner and approver."""
     bootstrap = bootstrap_get()
     if bootstrap is None:
-        raise SetupError("Secret Server Not Configured.")
+        raise SetupError(MSG_NOT_CONFIGURED)
     hostname = bootstrap.hostname or connector_hostname()
     with audited(action="setup.recreate", actor=actor, request=request, target_type="secretserver",
                  target_repr=bootstrap.secret_server_url[:200],

@@ -33,11 +33,26 @@ from connector.secretserver import (
     PasswordExpired,
     SecretServerClient,
     SecretServerError,
-    Unavailable,
 )
 from connector.secretserver import AccessRequest as SSAccessRequest
+from connector.errors import ConnectorError, SecretServerUnavailable
+from connector.messages import (
+    MSG_EXPIRED,
+    MSG_INCORRECT,
+    MSG_LOCKED_OUT,
+    MSG_NO_PERMISSION,
+    MSG_NOT_CONFIGURED,
+    MSG_PASSWORD_REQUIRED,
+    MSG_PENDING,
+    MSG_REMOVED,
+    MSG_SIGNIN_AUDIT_FAILED,
+    MSG_TOKEN_REFUSED,
+    MSG_UNAVAILABLE,
+    MSG_USERNAME_REQUIRED,
+)
 from connector.services.audit import AuditWriteError, audit_record
 from connector.services.configuration_service import settings_current
+from connector.services.failures import translates_secretserver_errors
 from connector.services.connection import (
     ConnectorNotConfigured,
     anonymous_client,
@@ -48,18 +63,16 @@ from connector.services.connection import (
 
 logger = logging.getLogger(__name__)
 
-MSG_INCORRECT = "Incorrect username or password."
-MSG_EXPIRED = "Secret Server password has expired. Please login to Secret Server to reset your password."
-MSG_UNAVAILABLE = "Secret Server service unavailable."
-MSG_NOT_CONFIGURED = "Secret Server Not Configured."
-MSG_NO_PERMISSION = ("Login does not have permission to access SCIM Connector. "
-                     "Contact SCIM Connector owner for access.")
-MSG_PENDING = "Request sent and approval pending."
-MSG_LOCKED_OUT = "Too many failed sign-in attempts. Try again later."
-MSG_USERNAME_REQUIRED = "Username required."
-MSG_PASSWORD_REQUIRED = "Password required."
-MSG_AUDIT_FAILED = "The audit trail could not be written; you were not signed in."
-MSG_REMOVED = "Your access to SCIM Connector was removed in Secret Server."
+MSG_AUDIT_FAILED = MSG_SIGNIN_AUDIT_FAILED
+
+
+class BearerTokenRefused(ConnectorError):
+    """Secret Server refused an API caller's access token (expired, revoked, garbage)."""
+
+    status = 401
+    audit_outcome = "failure"
+    default_message = MSG_TOKEN_REFUSED
+
 
 ROLE_RANK = {"none": 0, "list": 1, "view": 2, "edit": 3, "owner": 4}
 
@@ -378,9 +391,10 @@ def _bypass_rank(options) -> int:
     return ROLE_RANK["edit"]
 
 
+@translates_secretserver_errors
 def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None = None,
                    now: datetime | None = None) -> RecheckResult:
-    """Re-decide a signed-in person's role with the application account. Raises SecretServerError.
+    """Re-decide a signed-in person's role with the application account. Raises ConnectorError.
 
     Round trips: the SCIMSecret's shares, its approval options, the person's groups, and (only when no
     share qualifies) the approved requests the application account (an owner) can see.
@@ -424,8 +438,8 @@ def bearer_check(token: str, *, request=None, now: datetime | None = None) -> Si
     """Same rules as a person, for an API caller's Secret Server access token (one audit row).
 
     Round trips: current user, secret state (administrator: 2); + groups (auditor: 3). Raises
-    ``AuthenticationFailed`` for a token Secret Server refuses and ``Unavailable`` when it is down
-    (both audited).
+    ``BearerTokenRefused`` for a token Secret Server refuses and ``SecretServerUnavailable`` when it is
+    down (both audited).
     """
     now = now or datetime.now(UTC)
     bootstrap = bootstrap_require()
@@ -436,10 +450,10 @@ def bearer_check(token: str, *, request=None, now: datetime | None = None) -> Si
     except AuthenticationFailed:
         audit_record(action="auth.bearer", outcome="failure", actor_name="", message="token refused by Secret Server",
                      request=request)
-        raise
+        raise BearerTokenRefused() from None
     except SecretServerError:
         audit_record(action="auth.bearer", outcome="error", actor_name="", message=MSG_UNAVAILABLE, request=request)
-        raise Unavailable(MSG_UNAVAILABLE) from None
+        raise SecretServerUnavailable(MSG_UNAVAILABLE) from None
     finally:
         client.close()
     identity = PersonIdentity(me.id, me.user_name, me.display_name, me.email_address)

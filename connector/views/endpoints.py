@@ -4,7 +4,6 @@ A page that shows a freshly generated token is rendered directly (never via redi
 not carried through the session or messages) with ``Cache-Control: no-store``.
 """
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,22 +12,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from connector.access import admin_required
 from connector.forms.endpoints import EndpointForm, MappingFormSet, mappings_from_formset
-from connector.secretserver import SecretServerError
+from connector.errors import ConnectorError, NotConfigured, SavedNotMirrored
 from connector.selectors.endpoints import endpoint_mirror_list
-from connector.services.audit import AuditWriteError
-from connector.services.connection import ConnectorNotConfigured
 from connector.services.endpoints import (
     EndpointConflict,
-    EndpointMirrorFailed,
     EndpointNotFound,
     endpoint_create,
     endpoint_delete,
-    endpoint_error_message,
     endpoint_get,
     endpoint_list,
     endpoint_token_regenerate,
     endpoint_update,
 )
+from connector.views.failures import error_to_form, error_to_messages
 
 FORM_TEMPLATE = "connector/endpoints/form.html"
 
@@ -39,17 +35,16 @@ def _no_store(response):
     return response
 
 
-_error_message = endpoint_error_message
+def _failed(request, exc: ConnectorError):
+    """A refused read or write, as a page: not configured → home; not found → 404; else a message and the list.
 
-
-def _not_configured(request, exc):
-    messages.error(request, exc.message)
-    return redirect("/")
-
-
-def _saved_but_not_mirrored(request, exc):
-    """Secret Server took the change but the local mirror did not: a warning, and back to the list."""
-    messages.warning(request, _error_message(exc))
+    Secret Server took a change the mirror missed (``SavedNotMirrored``): a warning, back to the list.
+    """
+    if isinstance(exc, EndpointNotFound):
+        raise Http404(exc.message) from None
+    error_to_messages(request, exc)
+    if isinstance(exc, NotConfigured):
+        return redirect("/")
     return redirect("connector:endpoint-list")
 
 
@@ -58,11 +53,11 @@ def endpoint_list_view(request):
     warning = None
     try:
         endpoints = endpoint_list()
-    except ConnectorNotConfigured as exc:
-        return _not_configured(request, exc)
-    except SecretServerError as exc:
+    except NotConfigured as exc:
+        return _failed(request, exc)
+    except ConnectorError as exc:
         endpoints = endpoint_mirror_list()
-        warning = f"{_error_message(exc)} Showing the local copy, which may be out of date."
+        warning = f"{exc.message} Showing the local copy, which may be out of date."
     return render(request, "connector/endpoints/list.html",
                   {"endpoints": endpoints, "warning": warning, "nav_section": "settings-endpoints"})
 
@@ -81,19 +76,6 @@ def _render_form(request, form, formset, *, endpoint=None, token=None, status=20
     return _no_store(response) if token else response
 
 
-def _apply_errors(form, formset, exc):
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            if field in form.fields:
-                for message in errors:
-                    form.add_error(field, message)
-            else:
-                for message in errors:
-                    form.add_error(None, message)
-    else:
-        form.add_error(None, _error_message(exc))
-
-
 def _edit_form(endpoint):
     """The edit form and mapping formset filled from ``endpoint`` (password blank, revision hidden)."""
     form = EndpointForm(initial=EndpointForm.initial_from(endpoint), editing=True)
@@ -109,7 +91,7 @@ def _form_after_save(request, result):
 
 def _conflict(request, exc):
     """Someone else saved first: show the values Secret Server holds now (nothing of this post is kept)."""
-    messages.error(request, exc.message)
+    error_to_messages(request, exc)
     form, formset = _edit_form(exc.current)
     return _render_form(request, form, formset, endpoint=exc.current, status=409)
 
@@ -131,12 +113,10 @@ def endpoint_add_view(request):
         try:
             result = endpoint_create(request=request, permission_mappings=mappings_from_formset(formset),
                                      **form.cleaned_data)
-        except ConnectorNotConfigured as exc:
-            return _not_configured(request, exc)
-        except EndpointMirrorFailed as exc:
-            return _saved_but_not_mirrored(request, exc)
-        except (ValidationError, SecretServerError, AuditWriteError) as exc:
-            _apply_errors(form, formset, exc)
+        except (NotConfigured, SavedNotMirrored) as exc:
+            return _failed(request, exc)
+        except ConnectorError as exc:
+            error_to_form(form, exc)
         else:
             messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
             return _form_after_save(request, result)
@@ -148,13 +128,8 @@ def endpoint_add_view(request):
 def endpoint_edit_view(request, pk):
     try:
         endpoint = endpoint_get(pk)
-    except ConnectorNotConfigured as exc:
-        return _not_configured(request, exc)
-    except EndpointNotFound:
-        raise Http404("Endpoint not found.") from None
-    except SecretServerError as exc:
-        messages.error(request, _error_message(exc))
-        return redirect("connector:endpoint-list")
+    except ConnectorError as exc:
+        return _failed(request, exc)
     if request.method == "GET":
         form, formset = _edit_form(endpoint)
         return _render_form(request, form, formset, endpoint=endpoint)
@@ -165,14 +140,12 @@ def endpoint_edit_view(request, pk):
             result = endpoint_update(endpoint.ss_secret_id, request=request,
                                      permission_mappings=mappings_from_formset(formset),
                                      expected_revision=form.cleaned_data.get("revision"), **form.endpoint_values())
-        except EndpointNotFound:
-            raise Http404("Endpoint not found.") from None
         except EndpointConflict as exc:
             return _conflict(request, exc)
-        except EndpointMirrorFailed as exc:
-            return _saved_but_not_mirrored(request, exc)
-        except (ValidationError, SecretServerError, AuditWriteError) as exc:
-            _apply_errors(form, formset, exc)
+        except (EndpointNotFound, SavedNotMirrored) as exc:
+            return _failed(request, exc)
+        except ConnectorError as exc:
+            error_to_form(form, exc)
         else:
             messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
             if result.token:
@@ -186,15 +159,13 @@ def endpoint_edit_view(request, pk):
 def endpoint_token_view(request, pk):
     try:
         result = endpoint_token_regenerate(pk, request=request, expected_revision=_posted_revision(request))
-    except EndpointNotFound:
-        raise Http404("Endpoint not found.") from None
     except EndpointConflict as exc:
         return _conflict(request, exc)
-    except ConnectorNotConfigured as exc:
-        return _not_configured(request, exc)
-    except (EndpointMirrorFailed, SecretServerError, AuditWriteError) as exc:
-        messages.error(request, _error_message(exc))
+    except SavedNotMirrored as exc:  # a new token nobody can see: say so as an error, as before
+        messages.error(request, exc.message)
         return redirect("connector:endpoint-list")
+    except ConnectorError as exc:
+        return _failed(request, exc)
     messages.success(request, "New token generated. The previous token no longer works.")
     return _form_after_save(request, result)
 
@@ -204,26 +175,19 @@ def endpoint_token_view(request, pk):
 def endpoint_delete_view(request, pk):
     try:
         endpoint = endpoint_get(pk)
-    except EndpointNotFound:
-        raise Http404("Endpoint not found.") from None
-    except ConnectorNotConfigured as exc:
-        return _not_configured(request, exc)
-    except SecretServerError as exc:
-        messages.error(request, _error_message(exc))
-        return redirect("connector:endpoint-list")
+    except ConnectorError as exc:
+        return _failed(request, exc)
     if request.method == "POST":
         try:
             endpoint_delete(endpoint.ss_secret_id, request=request, expected_revision=_posted_revision(request))
-        except EndpointNotFound:
-            raise Http404("Endpoint not found.") from None
         except EndpointConflict as exc:
-            messages.error(request, exc.message)
+            error_to_messages(request, exc)
             return render(request, "connector/endpoints/delete.html",
                           {"endpoint": exc.current, "nav_section": "settings-endpoints"}, status=409)
-        except EndpointMirrorFailed as exc:
-            messages.warning(request, _error_message(exc))
-        except (SecretServerError, AuditWriteError) as exc:
-            messages.error(request, _error_message(exc))
+        except EndpointNotFound as exc:
+            return _failed(request, exc)
+        except ConnectorError as exc:
+            error_to_messages(request, exc)
         else:
             messages.success(request, f"Endpoint “{endpoint.name}” deleted. Its token no longer works.")
         return redirect("connector:endpoint-list")

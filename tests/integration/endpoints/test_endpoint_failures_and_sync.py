@@ -56,7 +56,7 @@ def test_a_failed_write_call_leaves_the_mirror_and_token_as_they_were(admin_clie
     regen = admin_client.post(reverse("connector:endpoint-token", args=[secret_id]), follow=True)
     assert "Secret Server service unavailable." in regen.content.decode()
     api = admin_client.post(f"/api/connector/endpoints/{secret_id}/token/")
-    assert api.status_code == 503 and api.json()["message"] == "Secret Server service unavailable."
+    assert api.status_code == 503 and api.json()["detail"] == "Secret Server service unavailable."
     assert _local_state() == before
     assert endpoint_token_verify(created.token.value) is not None
     assert [o for o, _ in _rows("endpoint.update")] == ["intent", "error"]

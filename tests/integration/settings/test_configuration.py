@@ -221,3 +221,18 @@ def test_settings_current_is_cached_and_survives_secret_server_down(ss, configur
 def test_the_schema_documents_the_settings_api(admin_client, ss, configured):
     schema = admin_client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/connector/settings/" in schema
+
+
+def test_secret_server_down_while_reading_before_a_save_is_503_by_type(admin_client, ss, configured, monkeypatch):
+    """The read before the write fails with Unavailable: 503 and the outage wording (was 502 "refused")."""
+    from connector.secretserver import SecretServerClient, Unavailable
+
+    def down(self, *args, **kwargs):
+        raise Unavailable(status=503, method="GET", path="/api/v1/secrets/x/fields/notes")
+
+    monkeypatch.setattr(SecretServerClient, "get_secret_field", down)
+    response = admin_client.patch(API, {"revision": 1, "ui_session_minutes": 30}, content_type="application/json")
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Unable to update Configuration. Secret Server service unavailable."}
+    page = admin_client.get(PAGE)
+    assert page.context["load_error"] == "Secret Server service unavailable."
