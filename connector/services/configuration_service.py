@@ -13,10 +13,11 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 
 from connector.configuration import (
-    FIELD_RULES,
     ConnectorSettings,
     SettingsDocument,
     SettingsDocumentError,
+    settings_errors,
+    settings_merged_with_defaults,
     validate_settings,
 )
 from connector.models import ConnectorBootstrap, SettingsMirror
@@ -33,7 +34,6 @@ from connector.messages import (
     MSG_MIRROR_BEHIND,
     MSG_SETTINGS_CONFLICT,
     MSG_SETTINGS_UPDATE_FAILED,
-    MSG_UNKNOWN_SETTING,
     MSG_WRITES_BUSY,
 )
 from connector.secretserver import SecretServerClient, SecretServerError
@@ -136,7 +136,7 @@ def _mirror_document() -> SettingsDocument | None:
     row = SettingsMirror.objects.filter(singleton=1).first()
     if row is None:
         return None
-    merged = {**ConnectorSettings().as_dict(), **{k: v for k, v in row.settings.items() if k in FIELD_RULES}}
+    merged = settings_merged_with_defaults(row.settings)
     if validate_settings(merged):
         return None
     return SettingsDocument(ConnectorSettings(**merged), row.revision)
@@ -179,19 +179,6 @@ def endpoint_urls(client: SecretServerClient, bootstrap: ConnectorBootstrap) -> 
 
 # --- write ----------------------------------------------------------------------------------------------
 
-def settings_validate_partial(values: dict) -> dict[str, str]:
-    """Rule errors for the values given (unknown names included), without requiring every field."""
-    errors = {}
-    for name, value in values.items():
-        if name not in FIELD_RULES:
-            errors[name] = MSG_UNKNOWN_SETTING
-            continue
-        message = FIELD_RULES[name][2](value)
-        if message:
-            errors[name] = message
-    return errors
-
-
 def _changes(before: ConnectorSettings, after: ConnectorSettings) -> tuple[dict, dict]:
     old, new = before.as_dict(), after.as_dict()
     changed = sorted(k for k in new if old.get(k) != new[k])
@@ -205,8 +192,10 @@ def _settings_mirror_write(document: SettingsDocument, secret_id: int | None) ->
     )
 
 
-def settings_update(*, actor, request, values: dict, expected_revision: int) -> SettingsDocument:
-    """Save ``values`` (all or some settings) if Secret Server still holds ``expected_revision``.
+def settings_update(*, actor, request, values: dict, expected_revision: int,
+                    complete: bool = False) -> SettingsDocument:
+    """Save ``values`` (some settings, or every one when ``complete``) if Secret Server still holds
+    ``expected_revision``. The values are validated here, once, against the settings spec.
 
     Raises SettingsInvalid (field errors), SettingsConflict (carries the current document), SettingsBusy,
     SettingsUnavailable (Secret Server failed: nothing changed), AuditWriteError or SettingsMirrorBehind
@@ -217,15 +206,16 @@ def settings_update(*, actor, request, values: dict, expected_revision: int) -> 
     try:
         with secretserver_write_lock():
             return _settings_update_locked(actor=actor, request=request, values=values,
-                                           expected_revision=expected_revision)
+                                           expected_revision=expected_revision, complete=complete)
     except WritesBusy:
         raise SettingsBusy() from None
     except AuditWriteError as exc:
         raise AuditWriteError(f"{MSG_SETTINGS_UPDATE_FAILED} {exc.message}") from exc
 
 
-def _settings_update_locked(*, actor, request, values: dict, expected_revision: int) -> SettingsDocument:
-    errors = settings_validate_partial(values)
+def _settings_update_locked(*, actor, request, values: dict, expected_revision: int,
+                            complete: bool) -> SettingsDocument:
+    errors = settings_errors(values, complete=complete)
     if errors:
         raise SettingsInvalid(errors)
     bootstrap = bootstrap_require()
@@ -242,11 +232,7 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
         if current.revision != expected_revision:
             _cache_put(current)
             raise SettingsConflict(current)
-        merged = {**current.settings.as_dict(), **values}
-        errors = validate_settings(merged)
-        if errors:
-            raise SettingsInvalid(errors)
-        new_settings = ConnectorSettings(**merged)
+        new_settings = current.settings.with_changes(**values)  # both sides already pass every rule
         if current.settings.allow_http_endpoints and not new_settings.allow_http_endpoints:
             try:
                 insecure = [u for u in endpoint_urls(client, bootstrap) if u.strip().lower().startswith("http://")]
