@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from django.db import IntegrityError, transaction
 
 from accessrequests.models import AccessRequest, AccessRequestEvent, AccessRequestStatus
+from connector.models import SecretServerIdentity
 from connector.secretserver import AccessRequest as SSAccessRequest
 from connector.secretserver import SecretServerClient
 from connector.services.audit import audit_record
@@ -43,8 +44,6 @@ def effective_status(ss: SSAccessRequest, now: datetime) -> str:
 
 
 def _requester_for(ss: SSAccessRequest):
-    from connector.models import SecretServerIdentity
-
     link = SecretServerIdentity.objects.select_related("user").filter(ss_user_id=ss.requesting_user_id).first()
     return link.user if link else None
 

@@ -6,11 +6,10 @@ URLconf offers", so pages rendered outside the middleware (tests, error pages) k
 show it.
 """
 from connector.messages import MSG_NO_PERMISSION, MSG_UNAVAILABLE
+from connector.selectors.settings import connector_version
 
 
 def connector_context(request):
-    from connector.selectors.settings import connector_version
-
     context = {"connector_version": connector_version(), "msg_unavailable": MSG_UNAVAILABLE,
                "msg_no_permission": MSG_NO_PERMISSION}
     access = getattr(request, "connector_access", None)

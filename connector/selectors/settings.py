@@ -7,12 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from connector import logfiles
-from connector.configuration import ConnectorSettings
+from connector.configuration import (
+    ConnectorSettings,
+    SettingsDocument,
+    settings_merged_with_defaults,
+    validate_settings,
+)
+from connector.models import SettingsMirror
 
 SCIM_VERSION = "2.0"
+SETTINGS_CACHE_KEY = "connector:settings:current:v1"
 
 
 def connector_version() -> str:
@@ -45,3 +53,39 @@ class LogFileStatus:
 def log_file_status(current: ConnectorSettings) -> LogFileStatus:
     path = logfiles.event_log_path(current.log_frequency, timezone.now())
     return LogFileStatus(path is not None, current.log_frequency, str(path or ""))
+
+
+# --- the settings as this connector last knew them (no Secret Server call) ------------------------------
+
+def settings_cached() -> ConnectorSettings | None:
+    """The settings the configuration service last read from Secret Server (≤ 30 s old), or None."""
+    cached = cache.get(SETTINGS_CACHE_KEY)
+    if cached:
+        try:
+            return ConnectorSettings(**cached["settings"])
+        except (TypeError, KeyError):
+            cache.delete(SETTINGS_CACHE_KEY)
+    return None
+
+
+def settings_mirrored() -> SettingsDocument | None:
+    """The local mirror of the settings document (written after every save and sync), if it is usable."""
+    row = SettingsMirror.objects.filter(singleton=1).first()
+    if row is None:
+        return None
+    merged = settings_merged_with_defaults(row.settings)
+    if validate_settings(merged):
+        return None
+    return SettingsDocument(ConnectorSettings(**merged), row.revision)
+
+
+def settings_local() -> ConnectorSettings:
+    """The settings from the cache, else the mirror, else the defaults: never a Secret Server call.
+
+    For code that must not reach Secret Server, such as the audit writer choosing its log file.
+    """
+    cached = settings_cached()
+    if cached is not None:
+        return cached
+    mirrored = settings_mirrored()
+    return mirrored.settings if mirrored is not None else ConnectorSettings()

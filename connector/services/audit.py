@@ -55,6 +55,7 @@ from connector import logfiles
 from connector.errors import AuditFailed
 from connector.messages import MSG_AUDIT_WRITE_FAILED
 from connector.models import AuditEvent, AuditOutcome
+from connector.selectors import settings as settings_selectors
 from scimsite.middleware import current_request, current_request_id
 
 logger = logging.getLogger(__name__)
@@ -367,6 +368,15 @@ def audit_record(
     return event
 
 
+def _log_frequency() -> str:
+    """The "Log frequency" setting as this connector last knew it: the audit writer never asks Secret Server
+    (a cold settings cache must not turn one audit line into a vault round trip)."""
+    try:
+        return settings_selectors.settings_local().log_frequency
+    except Exception:  # a log line must not depend on the settings being readable
+        return logfiles.DEFAULT_FREQUENCY
+
+
 def _log_file_after_commit(event: AuditEvent, using: str) -> None:
     """The log-file copy (connector/logfiles.py): best effort, and only once the row has committed.
 
@@ -376,7 +386,8 @@ def _log_file_after_commit(event: AuditEvent, using: str) -> None:
     if not logfiles.event_log_enabled():
         return
     try:
-        transaction.on_commit(lambda: logfiles.event_log_write(event), using=using, robust=True)
+        transaction.on_commit(lambda: logfiles.event_log_write(event, frequency=_log_frequency()), using=using,
+                              robust=True)
     except Exception as exc:
         logger.warning("log file: could not schedule audit row seq %s (%s)", event.seq, type(exc).__name__)
 

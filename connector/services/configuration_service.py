@@ -17,10 +17,9 @@ from connector.configuration import (
     SettingsDocument,
     SettingsDocumentError,
     settings_errors,
-    settings_merged_with_defaults,
-    validate_settings,
 )
 from connector.models import ConnectorBootstrap, SettingsMirror
+from connector.selectors.settings import SETTINGS_CACHE_KEY, settings_cached, settings_mirrored
 from connector.errors import (
     Busy,
     Conflict,
@@ -49,7 +48,6 @@ from connector.services.locks import WritesBusy, secretserver_write_lock
 
 logger = logging.getLogger(__name__)
 
-SETTINGS_CACHE_KEY = "connector:settings:current:v1"
 SETTINGS_CACHE_SECONDS = 30
 SETTINGS_FALLBACK_CACHE_SECONDS = 5  # when Secret Server did not answer: retry soon, but not on every request
 
@@ -132,31 +130,18 @@ def _cache_put(document: SettingsDocument, seconds: int = SETTINGS_CACHE_SECONDS
     cache.set(SETTINGS_CACHE_KEY, {"settings": document.settings.as_dict(), "revision": document.revision}, seconds)
 
 
-def _mirror_document() -> SettingsDocument | None:
-    row = SettingsMirror.objects.filter(singleton=1).first()
-    if row is None:
-        return None
-    merged = settings_merged_with_defaults(row.settings)
-    if validate_settings(merged):
-        return None
-    return SettingsDocument(ConnectorSettings(**merged), row.revision)
-
-
 def settings_current() -> ConnectorSettings:
     """The settings now in force, cached ≤ 30 s. Never raises: falls back to the mirror, then defaults."""
-    cached = cache.get(SETTINGS_CACHE_KEY)
-    if cached:
-        try:
-            return ConnectorSettings(**cached["settings"])
-        except (TypeError, KeyError):
-            cache.delete(SETTINGS_CACHE_KEY)
+    cached = settings_cached()
+    if cached is not None:
+        return cached
     try:
         return _settings_document_uncached().settings
     except ConnectorNotConfigured:
         return ConnectorSettings()
     except (SecretServerError, SettingsDocumentError) as exc:
         logger.warning("settings: Secret Server read failed (%s); using the local copy", type(exc).__name__)
-    document = _mirror_document() or SettingsDocument(ConnectorSettings(), 0)
+    document = settings_mirrored() or SettingsDocument(ConnectorSettings(), 0)
     _cache_put(document, SETTINGS_FALLBACK_CACHE_SECONDS)
     return document.settings
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from connector.configuration import ConnectorSettings
 from connector.models import EndpointMirror
+from connector.selectors.endpoints import endpoint_mirror_list
 from connector.errors import NON_FIELD, Conflict, InvalidInput, ObjectNotFound, SavedNotMirrored
 from connector.messages import (
     MSG_ENDPOINT_CONFLICT,
@@ -55,7 +56,7 @@ from connector.secretserver import (
 )
 from connector.secretserver.types import parse_datetime
 from connector.services.audit import audited
-from connector.services.configuration_service import settings_current
+from connector.services import configuration_service
 from connector.services.connection import (
     WEB_PASSWORD_TEMPLATE_ID,
     app_client,
@@ -145,13 +146,6 @@ def _revision_check(current: Endpoint, expected_revision: int | None) -> None:
     """
     if expected_revision is not None and expected_revision != current.revision:
         raise EndpointConflict(current, expected_revision)
-
-
-# --- settings --------------------------------------------------------------------------------------------
-
-def endpoint_settings() -> ConnectorSettings:
-    """Current connector settings (cached for at most 30 s by the configuration service)."""
-    return settings_current()
 
 
 # --- the endpoint as stored in Secret Server -------------------------------------------------------------
@@ -399,8 +393,6 @@ def _same(mirror: EndpointMirror, endpoint: Endpoint) -> bool:
 @endpoint_service
 def endpoint_list(*, sync: bool = True):
     """Active endpoints, after a sync from Secret Server (raises ConnectorError when Secret Server fails)."""
-    from connector.selectors.endpoints import endpoint_mirror_list
-
     if sync:
         endpoint_sync()
     return endpoint_mirror_list()
@@ -437,7 +429,7 @@ def endpoint_create(*, actor=None, request=None, name: str, url: str, username: 
     client = app_client(bootstrap)
     with audited(action="endpoint.create", actor=actor, request=request, target_type="endpoint",
                  target_repr=(name or "")[:200]) as audit:
-        settings = endpoint_settings()
+        settings = configuration_service.settings_current()
         errors, mappings = _validate(name=name, url=url, username=username, password=password,
                                      password_required=True, settings=settings,
                                      taken_names=_active_names(client, bootstrap), mappings=permission_mappings)
@@ -475,7 +467,7 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
                  target_id=secret.id, target_repr=current.name, before=current.audit_view(),
                  message=_from_revision(expected_revision)) as audit:
         _revision_check(current, expected_revision)
-        settings = endpoint_settings()
+        settings = configuration_service.settings_current()
         name = current.name if name is None else name
         url = current.url if url is None else url
         username = current.username if username is None else username
@@ -520,7 +512,7 @@ def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
                  target_id=secret.id, target_repr=current.name, before=current.audit_view(),
                  message=_from_revision(expected_revision)) as audit:
         _revision_check(current, expected_revision)
-        token = token_generate(endpoint_settings().endpoint_token_days)
+        token = token_generate(configuration_service.settings_current().endpoint_token_days)
         notes = _notes_document(token_id=token.token_id, token_hash=token.hash, token_prefix=token.prefix,
                                 issued_at=token.issued_at, expires_at=token.expires_at,
                                 mappings=current.permission_mappings, revision=current.revision + 1)

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 
+from accessrequests.services import access_request_apply
 from connector.access import ConnectorAccess, Role
 from connector.configuration import ConnectorSettings
 from connector.models import SecretServerIdentity
@@ -51,7 +52,7 @@ from connector.messages import (
     MSG_USERNAME_REQUIRED,
 )
 from connector.services.audit import AuditWriteError, audit_record
-from connector.services.configuration_service import settings_current
+from connector.services import configuration_service
 from connector.services.failures import translates_secretserver_errors
 from connector.services.connection import (
     ConnectorNotConfigured,
@@ -123,13 +124,6 @@ class SigninOutcome:
     @property
     def can_request_again(self) -> bool:
         return self.kind == Outcome.DENIED
-
-
-# --- settings ------------------------------------------------------------------------------------------
-
-def connector_settings() -> ConnectorSettings:
-    """The connector's settings (cached ≤ 30 s by the configuration service; never raises)."""
-    return settings_current()
 
 
 # --- brute-force throttle ------------------------------------------------------------------------------
@@ -314,9 +308,7 @@ def signin_check(*, username: str, password: str, domain: str | None = None, req
 
 
 def _decide(person, bootstrap, *, username, domain, request, request_again, now, done) -> SigninOutcome:
-    from accessrequests.services import access_request_apply
-
-    conf = connector_settings()
+    conf = configuration_service.settings_current()
     secret_id = bootstrap.scim_secret_id
     me = person.current_user()
     identity = PersonIdentity(me.id, me.user_name or username, me.display_name, me.email_address, domain or "")
@@ -355,8 +347,6 @@ def _decide(person, bootstrap, *, username, domain, request, request_again, now,
 
 def _file_request(person, secret_id, *, user, identity, request, now, days) -> SSAccessRequest:
     """File an access request as the person; mirror + event + audit row, or cancel it if audit fails."""
-    from accessrequests.services import access_request_apply
-
     comment = f"Access to SCIM Connector requested by {identity.user_name} from {_client_ip(request) or 'unknown'}"
     filed = person.create_access_request(secret_id, comment, now, now + timedelta(days=days))
     try:
@@ -403,7 +393,7 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
     now = now or datetime.now(UTC)
     bootstrap = bootstrap_require()
     client = client or app_client(bootstrap)
-    conf = connector_settings()
+    conf = configuration_service.settings_current()
     secret_id = bootstrap.scim_secret_id
     shares = client.secret_permissions(secret_id=secret_id)
     options = client.access_request_options(secret_id)
@@ -446,7 +436,7 @@ def bearer_check(token: str, *, request=None, now: datetime | None = None) -> Si
     client = person_client(token, bootstrap.secret_server_url)
     try:
         me = client.current_user()
-        access, _has_view = _person_role(client, me, bootstrap.scim_secret_id, connector_settings(), now)
+        access, _has_view = _person_role(client, me, bootstrap.scim_secret_id, configuration_service.settings_current(), now)
     except AuthenticationFailed:
         audit_record(action="auth.bearer", outcome="failure", actor_name="", message="token refused by Secret Server",
                      request=request)

@@ -182,16 +182,8 @@ def test_no_sync_when_the_connector_is_not_configured(auditor, monkeypatch):
 
 
 def _fake_services(monkeypatch, sync, configured=True):
-    import sys
-    import types
-
-    module = types.ModuleType("accessrequests.services")
-    module.access_request_sync = sync
-    monkeypatch.setitem(sys.modules, "accessrequests.services", module)
-    import accessrequests
-
-    monkeypatch.setattr(accessrequests, "services", module, raising=False)
-    monkeypatch.setattr("connector.services.connection.connector_is_configured", lambda: configured)
+    monkeypatch.setattr("accessrequests.views.access_request_sync", sync)
+    monkeypatch.setattr("accessrequests.views.connector_is_configured", lambda: configured)
 
 
 def test_admins_may_browse_too(client, mixed):
