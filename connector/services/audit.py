@@ -54,6 +54,7 @@ from django.utils import timezone
 from connector import logfiles
 from connector.errors import AuditFailed
 from connector.messages import MSG_AUDIT_WRITE_FAILED
+from connector.migrations._audit_triggers import FLAG_TABLE
 from connector.models import AuditEvent, AuditOutcome
 from connector.selectors import settings as settings_selectors
 from scimsite.middleware import current_request, current_request_id
@@ -519,8 +520,6 @@ def audit_maintenance(using: str | None = None) -> Iterator[None]:
     Only for the test harness's flush and for migrations (e.g. a retention purge). On PostgreSQL it works
     only for a role with the privileges of the table's owner; the runtime role should not own the table.
     """
-    from connector.migrations._audit_triggers import FLAG_TABLE
-
     using = using or _database_alias()
     connection = connections[using]
     flag_table = False
