@@ -2,8 +2,8 @@
 
 ``connector_is_admin`` is only set once a role is known; base.html treats "unset" as "show everything the
 URLconf offers", so pages rendered outside the middleware (tests, error pages) keep their navigation.
-``msg_unavailable`` and ``msg_no_permission`` are the product's one wording for an outage and a refusal (connector/messages.py), for the pages that
-show it.
+``msg_unavailable`` and ``msg_no_permission`` are the product's one wording for an outage and a refusal
+(connector/messages.py), for the pages that show them.
 """
 from connector.messages import MSG_NO_PERMISSION, MSG_UNAVAILABLE
 from connector.selectors.settings import connector_version

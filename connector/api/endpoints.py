@@ -137,7 +137,8 @@ class EndpointListCreateApi(_EndpointApi):
 
 class EndpointDetailApi(_EndpointApi):
     @extend_schema(operation_id="endpoints_retrieve",
-                   responses={200: EndpointOutputSerializer, 404: NOT_FOUND, 502: SECRET_SERVER_REFUSED, 503: UNAVAILABLE},
+                   responses={200: EndpointOutputSerializer, 404: NOT_FOUND, 502: SECRET_SERVER_REFUSED,
+                              503: UNAVAILABLE},
                    summary="Read one endpoint, fresh from Secret Server")
     def get(self, request, pk):
         endpoint = endpoint_get(pk)

@@ -290,6 +290,29 @@ def _insert(event: AuditEvent, using: str) -> None:
     event.save(force_insert=True, using=using)
 
 
+def _check_call(action, outcome) -> None:
+    if not isinstance(action, str) or len(action) > 64 or not _ACTION_RE.match(action):
+        raise ValueError(f'audit action must be a short dotted code like "endpoint.create", got {action!r}')
+    if outcome not in AuditOutcome.values:
+        raise ValueError(f"audit outcome must be one of {AuditOutcome.values}, got {outcome!r}")
+
+
+def _actor_of(actor, actor_name: str | None, request) -> tuple[object | None, str]:
+    """(the saved user to link, the name to record): ``request.user`` when neither is given and it is signed
+    in; an anonymous or unsaved actor keeps only its name."""
+    if actor is None and actor_name is None and request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            actor = user
+    if actor is not None and getattr(actor, "pk", None) is None:
+        if actor_name is None:
+            actor_name = actor.get_username() if hasattr(actor, "get_username") else ""
+        actor = None
+    if actor_name is None:
+        actor_name = actor.get_username() if actor is not None else ""
+    return actor, actor_name
+
+
 def audit_record(
     *,
     action: str,
@@ -315,24 +338,11 @@ def audit_record(
     ``pg_advisory_xact_lock`` until the surrounding transaction ends, so keep that transaction short.
     Raises ``AuditWriteError`` when the row cannot be written, ``ValueError`` for a malformed call.
     """
-    if not isinstance(action, str) or len(action) > 64 or not _ACTION_RE.match(action):
-        raise ValueError(f'audit action must be a short dotted code like "endpoint.create", got {action!r}')
-    if outcome not in AuditOutcome.values:
-        raise ValueError(f"audit outcome must be one of {AuditOutcome.values}, got {outcome!r}")
-
+    _check_call(action, outcome)
     request = request if request is not None else current_request.get()
     request_id = getattr(request, "id", None) or current_request_id.get() or _process_run_id
     source_ip = _clean_ip(request.META.get("REMOTE_ADDR")) if request is not None else None
-    if actor is None and actor_name is None and request is not None:
-        user = getattr(request, "user", None)
-        if user is not None and getattr(user, "is_authenticated", False):
-            actor = user
-    if actor is not None and getattr(actor, "pk", None) is None:  # anonymous or unsaved: keep only a name
-        if actor_name is None:
-            actor_name = actor.get_username() if hasattr(actor, "get_username") else ""
-        actor = None
-    if actor_name is None:
-        actor_name = actor.get_username() if actor is not None else ""
+    actor, actor_name = _actor_of(actor, actor_name, request)
 
     try:
         fields = {

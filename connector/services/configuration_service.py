@@ -184,7 +184,8 @@ def settings_update(*, actor, request, values: dict, expected_revision: int,
 
     Raises SettingsInvalid (field errors), SettingsConflict (carries the current document), SettingsBusy,
     SettingsUnavailable (Secret Server failed: nothing changed), AuditWriteError or SettingsMirrorBehind
-    (saved in Secret Server, local copy stale) — all ``ConnectorError``s. Plain rule errors are refused before anything is written or audited.
+    (saved in Secret Server, local copy stale) — all ``ConnectorError``s. Plain rule errors are refused
+    before anything is written or audited.
     The read-check-write runs under the connector-wide write lock (connector.services.locks), so two
     workers saving at the same instant cannot both pass the revision check.
     """

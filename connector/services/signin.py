@@ -177,6 +177,11 @@ def signin_failures_reset(username: str, domain: str | None, ip: str | None) -> 
 
 # --- deciding the role ---------------------------------------------------------------------------------
 
+def _in_auditors_group(groups, conf: ConnectorSettings) -> bool:
+    """Group names compare case-insensitively, as Secret Server compares them."""
+    return any(g.group_name.strip().lower() == conf.auditors_group.strip().lower() for g in groups)
+
+
 def _person_role(client: SecretServerClient, me, secret_id: int, conf: ConnectorSettings,
                  now: datetime) -> tuple[ConnectorAccess | None, bool]:
     """Role from the person's own view: (access or None, has_view). Raises SecretServerError."""
@@ -194,8 +199,7 @@ def _person_role(client: SecretServerClient, me, secret_id: int, conf: Connector
                                    "request" if until else "share", until, now), True
         if not state.requires_approval:
             has_view = False  # e.g. List only: cannot read or request the secret
-    groups = client.user_groups(me.id)
-    if any(g.group_name.strip().lower() == conf.auditors_group.strip().lower() for g in groups):
+    if _in_auditors_group(client.user_groups(me.id), conf):
         return ConnectorAccess(Role.AUDITOR, me.id, me.user_name, me.display_name, "group", None, now), has_view
     return None, has_view
 
@@ -381,6 +385,19 @@ def _bypass_rank(options) -> int:
     return ROLE_RANK["edit"]
 
 
+def _share_rank(shares, user_id: int, group_ids: set[int]) -> int:
+    """The person's best role on the SCIMSecret from its shares (their own and their groups')."""
+    return max([ROLE_RANK.get(p.secret_access_role_name.strip().lower(), 0) for p in shares
+                if p.user_id == user_id or p.group_id in group_ids] + [0])
+
+
+def _approved_until(client: SecretServerClient, secret_id: int, user_id: int, now: datetime) -> datetime | None:
+    """When the person's approved requests for the SCIMSecret that grant access now end (None: there are none)."""
+    approved = [r for r in client.search_access_requests(status="Approved")
+                if r.secret_id == secret_id and r.requesting_user_id == user_id and r.grants_access_at(now)]
+    return max(r.expiration_date for r in approved) if approved else None
+
+
 @translates_secretserver_errors
 def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None = None,
                    now: datetime | None = None) -> RecheckResult:
@@ -398,23 +415,18 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
     shares = client.secret_permissions(secret_id=secret_id)
     options = client.access_request_options(secret_id)
     groups = client.user_groups(access.ss_user_id)
-    group_ids = {g.group_id for g in groups}
-    best = max([ROLE_RANK.get(p.secret_access_role_name.strip().lower(), 0) for p in shares
-                if p.user_id == access.ss_user_id or p.group_id in group_ids] + [0])
+    best = _share_rank(shares, access.ss_user_id, {g.group_id for g in groups})
     common = dict(ss_user_id=access.ss_user_id, username=access.username, display_name=access.display_name,
                   checked_at=now)
     if best >= _bypass_rank(options):
         return RecheckResult(ConnectorAccess(Role.ADMINISTRATOR, via="share", access_until=None, **common),
                              idle_minutes=conf.ui_session_minutes)
     if best >= ROLE_RANK["view"] or not options.enable_requires_approval_for_access:
-        approved = [r for r in client.search_access_requests(status="Approved")
-                    if r.secret_id == secret_id and r.requesting_user_id == access.ss_user_id
-                    and r.grants_access_at(now)]
-        if approved:
-            until = max(r.expiration_date for r in approved)
+        until = _approved_until(client, secret_id, access.ss_user_id, now)
+        if until is not None:
             return RecheckResult(ConnectorAccess(Role.ADMINISTRATOR, via="request", access_until=until, **common),
                                  idle_minutes=conf.ui_session_minutes)
-    if any(g.group_name.strip().lower() == conf.auditors_group.strip().lower() for g in groups):
+    if _in_auditors_group(groups, conf):
         return RecheckResult(ConnectorAccess(Role.AUDITOR, via="group", access_until=None, **common),
                              idle_minutes=conf.ui_session_minutes)
     if access.via == "request" and access.access_until is not None:
@@ -436,7 +448,8 @@ def bearer_check(token: str, *, request=None, now: datetime | None = None) -> Si
     client = person_client(token, bootstrap.secret_server_url)
     try:
         me = client.current_user()
-        access, _has_view = _person_role(client, me, bootstrap.scim_secret_id, configuration_service.settings_current(), now)
+        access, _has_view = _person_role(client, me, bootstrap.scim_secret_id,
+                                         configuration_service.settings_current(), now)
     except AuthenticationFailed:
         audit_record(action="auth.bearer", outcome="failure", actor_name="", message="token refused by Secret Server",
                      request=request)
