@@ -24,6 +24,7 @@ MSG_EXPIRED = "Secret Server password has expired. Please login to Secret Server
 MSG_NO_ACCESS = "Login does not have permission to access SCIM Connector."
 MSG_NO_PERMISSION = f"{MSG_NO_ACCESS} Contact SCIM Connector owner for access."
 MSG_PENDING = "Request sent and approval pending."
+MSG_REQUEST_DENIED = "Your access request was denied."
 MSG_LOCKED_OUT = "Too many failed sign-in attempts. Try again later."
 MSG_USERNAME_REQUIRED = "Username required."
 MSG_PASSWORD_REQUIRED = "Password required."

@@ -611,6 +611,33 @@ def _iter_rows(queryset, start_seq: int, chunk_size: int) -> Iterator[dict]:
         after = chunk[-1]["seq"]
 
 
+def _row_problem(row: dict, expected_seq: int, expected_prev: str, key: bytes,
+                 anchor: AuditAnchor | None) -> tuple[int, str] | None:
+    """(first bad seq, reason) when this row breaks the chain, else None."""
+    seq = row["seq"]
+    if seq != expected_seq:
+        return expected_seq, f"gap in seq: row {expected_seq} missing (next row is {seq})"
+    if row["prev_hash"] != expected_prev:
+        return seq, "broken link: prev_hash does not match the previous row's hash"
+    if not hmac.compare_digest(_row_hash(row["prev_hash"], row, key), row["row_hash"]):
+        return seq, "hash mismatch: the row was altered (or written with another key)"
+    if anchor is not None and seq == anchor.seq and row["row_hash"] != anchor.row_hash:
+        return seq, "anchor mismatch: the anchored row has a different hash"
+    return None
+
+
+def _anchor_unseen_problem(queryset, anchor: AuditAnchor, head_seq: int | None,
+                           start_seq: int) -> tuple[int, str] | None:
+    """The anchor was not among the rows walked: past the end (tail deleted) or before them (check it)."""
+    if anchor.seq > (head_seq or start_seq - 1):
+        return ((head_seq or 0) + 1,
+                f"tail deleted: the anchor is at seq {anchor.seq}, the chain ends at {head_seq or 0}")
+    anchored = queryset.filter(seq=anchor.seq).values_list("row_hash", flat=True).first()
+    if anchored != anchor.row_hash:
+        return anchor.seq, "anchor mismatch: the anchored row is missing or has a different hash"
+    return None
+
+
 def audit_chain_verify(*, anchor: AuditAnchor | None = None, last: int | None = None,
                        chunk_size: int = _VERIFY_CHUNK) -> ChainStatus:
     """Walk the chain in seq order and report the first bad row (hash mismatch, broken link, gap in seq).
@@ -636,31 +663,17 @@ def audit_chain_verify(*, anchor: AuditAnchor | None = None, last: int | None = 
     for row in _iter_rows(queryset, start_seq, chunk_size):
         seq = row["seq"]
         first_seq = seq if first_seq is None else first_seq
-        if seq != expected_seq:
-            return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=expected_seq,
-                               reason=f"gap in seq: row {expected_seq} missing (next row is {seq})")
-        if row["prev_hash"] != expected_prev:
-            return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=seq,
-                               reason="broken link: prev_hash does not match the previous row's hash")
-        if not hmac.compare_digest(_row_hash(row["prev_hash"], row, key), row["row_hash"]):
-            return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=seq,
-                               reason="hash mismatch: the row was altered (or written with another key)")
-        if anchor is not None and seq == anchor.seq:
-            if row["row_hash"] != anchor.row_hash:
-                return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=seq,
-                                   reason="anchor mismatch: the anchored row has a different hash")
-            anchor_seen = True
+        problem = _row_problem(row, expected_seq, expected_prev, key, anchor)
+        if problem is not None:
+            return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=problem[0], reason=problem[1])
+        anchor_seen = anchor_seen or (anchor is not None and seq == anchor.seq)
         count, expected_seq, expected_prev, prev_row = count + 1, seq + 1, row["row_hash"], row
 
     head_seq = prev_row["seq"] if prev_row else None
     head_hash = prev_row["row_hash"] if prev_row else None
     if anchor is not None and not anchor_seen:
-        if anchor.seq > (head_seq or start_seq - 1):
-            return ChainStatus(False, count, head_seq, head_hash, first_seq, first_bad_seq=(head_seq or 0) + 1,
-                               reason=f"tail deleted: the anchor is at seq {anchor.seq}, "
-                                      f"the chain ends at {head_seq or 0}")
-        anchored = queryset.filter(seq=anchor.seq).values_list("row_hash", flat=True).first()
-        if anchored != anchor.row_hash:
-            return ChainStatus(False, count, head_seq, head_hash, first_seq, first_bad_seq=anchor.seq,
-                               reason="anchor mismatch: the anchored row is missing or has a different hash")
+        problem = _anchor_unseen_problem(queryset, anchor, head_seq, start_seq)
+        if problem is not None:
+            return ChainStatus(False, count, head_seq, head_hash, first_seq, first_bad_seq=problem[0],
+                               reason=problem[1])
     return ChainStatus(True, count, head_seq, head_hash, first_seq)

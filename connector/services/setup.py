@@ -235,6 +235,27 @@ def _mirrors_write(result: SetupResult, hostname: str) -> None:
                                           defaults={"name": scim_folder_name(hostname), "active": True})
 
 
+def _check_healthy(url: str) -> None:
+    """Secret Server's anonymous health check, before any credential is sent."""
+    try:
+        with anonymous_client(url) as anonymous:
+            health = anonymous.healthcheck()
+    except SecretServerError:
+        raise _unavailable() from None
+    if not health.healthy:
+        raise _unavailable()
+
+
+def _check_app_account(admin_client: SecretServerClient, app_session: SecretServerClient) -> None:
+    """The application account is an enabled application account holding every permission the connector uses."""
+    app_me = app_session.current_user()
+    app_user = admin_client.get_user(app_me.id)
+    if not app_user.is_application_account or not app_user.enabled:
+        raise SetupError(INVALID_APP_ACCOUNT, "app_username")
+    if not all(app_me.has_permission(p) for p in REQUIRED_APP_PERMISSIONS):
+        raise SetupError(APP_MISSING_PERMISSION, "app_username")
+
+
 @translates_secretserver_errors
 def secretserver_setup(*, url: str, admin_username: str, admin_password: str, app_username: str,
                        app_password: str, admin_domain: str = "", app_domain: str = "",
@@ -254,13 +275,7 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
                          "app_domain": app_domain, "app_site_id": app_site_id, "hostname": hostname}) as audit:
         try:
             url = url_check(url, allow_http=allow_http)
-            try:
-                with anonymous_client(url) as anonymous:
-                    health = anonymous.healthcheck()
-            except (Unavailable, SecretServerError):
-                raise _unavailable() from None
-            if not health.healthy:
-                raise _unavailable()
+            _check_healthy(url)
             admin_client = _grant(url, admin_username, admin_password, admin_domain,
                                   SetupError(INCORRECT_LOGIN, "admin_username"))
             admin_me = admin_client.current_user()
@@ -270,12 +285,7 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
 
             app_session = _grant(url, app_username, app_password, app_domain,
                                  SetupError(INVALID_APP_ACCOUNT, "app_username"))
-            app_me = app_session.current_user()
-            app_user = admin_client.get_user(app_me.id)
-            if not app_user.is_application_account or not app_user.enabled:
-                raise SetupError(INVALID_APP_ACCOUNT, "app_username")
-            if not all(app_me.has_permission(p) for p in REQUIRED_APP_PERMISSIONS):
-                raise SetupError(APP_MISSING_PERMISSION, "app_username")
+            _check_app_account(admin_client, app_session)
 
             result = _scim_objects_ensure(app_session, ss_url=url, app_username=app_username, owner=admin_user,
                                           hostname=hostname)

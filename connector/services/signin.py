@@ -46,6 +46,7 @@ from connector.messages import (
     MSG_PASSWORD_REQUIRED,
     MSG_PENDING,
     MSG_REMOVED,
+    MSG_REQUEST_DENIED,
     MSG_SIGNIN_AUDIT_FAILED,
     MSG_TOKEN_REFUSED,
     MSG_UNAVAILABLE,
@@ -329,7 +330,13 @@ def _decide(person, bootstrap, *, username, domain, request, request_again, now,
     if not has_view:
         return done(SigninOutcome(Outcome.NO_PERMISSION, MSG_NO_PERMISSION, None, identity, user), "denied",
                     user=user)
+    return _decide_by_requests(person, secret_id, identity=identity, user=user, request=request,
+                               request_again=request_again, now=now, days=conf.access_window_days, done=done)
 
+
+def _decide_by_requests(person, secret_id, *, identity, user, request, request_again, now, days,
+                        done) -> SigninOutcome:
+    """No access yet, but the person may request it: mirror their requests, then pending, denied or file one."""
     mine = sorted((r for r in person.access_requests_for_secret(secret_id) if r.secret_id in (0, secret_id)),
                   key=lambda r: r.id)
     for r in mine:
@@ -340,12 +347,11 @@ def _decide(person, bootstrap, *, username, domain, request, request_again, now,
                     user=user)
     latest = mine[-1] if mine else None
     if latest is not None and latest.status.lower() == "denied" and not request_again:
-        outcome = SigninOutcome(Outcome.DENIED, "Your access request was denied.", None, identity, user, latest.id,
+        outcome = SigninOutcome(Outcome.DENIED, MSG_REQUEST_DENIED, None, identity, user, latest.id,
                                 reviewer=latest.approver_display_name, reviewer_comment=latest.response_comment)
         return done(outcome, "denied", user=user)
 
-    filed = _file_request(person, secret_id, user=user, identity=identity, request=request, now=now,
-                          days=conf.access_window_days)
+    filed = _file_request(person, secret_id, user=user, identity=identity, request=request, now=now, days=days)
     return done(SigninOutcome(Outcome.PENDING, MSG_PENDING, None, identity, user, filed.id), "denied", user=user)
 
 
