@@ -63,30 +63,32 @@ class ConnectorError(Exception):
         return self.message
 
 
-class InvalidInput(ConnectorError):
-    """Values break a rule; ``field_errors`` says which (nothing was written)."""
+class Refusal(ConnectorError):
+    """The connector's own rules refused the request before anything was written (audit outcome "failure")."""
+
+    audit_outcome = "failure"
+
+
+class InvalidInput(Refusal):
+    """Values break a rule; ``field_errors`` says which."""
 
     status = 400
-    audit_outcome = "failure"
 
 
-class ObjectNotFound(ConnectorError):
+class ObjectNotFound(Refusal):
     status = 404
-    audit_outcome = "failure"
 
 
-class Conflict(ConnectorError):
+class Conflict(Refusal):
     """The caller's copy is older than Secret Server's; ``current`` is what Secret Server holds now."""
 
     status = 409
-    audit_outcome = "failure"
 
 
-class Busy(ConnectorError):
+class Busy(Refusal):
     """Another administrator's write held the connector-wide write lock for the whole wait."""
 
     status = 409
-    audit_outcome = "failure"
     default_message = MSG_WRITES_BUSY
     retry_after = 1
 

@@ -9,7 +9,7 @@ Every read carries ``revision``. A write that sends it back (PUT/PATCH body, tok
 written. A write without it is not checked (clients older than the field). Every failure is a
 ``ConnectorError`` rendered by the one exception handler (connector/api/errors.py).
 """
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -91,16 +91,12 @@ WRITE_RESPONSES = {400: FIELD_ERRORS, 404: NOT_FOUND, 409: CONFLICT_RESPONSE, 50
 UPDATE_RESPONSES = {200: EndpointWithTokenOutputSerializer, **WRITE_RESPONSES}  # PUT and PATCH answer alike
 
 
-def _no_store(response):
-    add_never_cache_headers(response)
-    patch_cache_control(response, no_store=True, private=True)
-    return response
-
-
 def _with_token(result, http_status):
     data = EndpointWithTokenOutputSerializer(
         {**vars(result.endpoint), "token": result.token.value if result.token else None}).data
-    return _no_store(Response(data, status=http_status))
+    response = Response(data, status=http_status)
+    add_never_cache_headers(response)  # Cache-Control: ... no-store, private
+    return response
 
 
 class _EndpointApi(APIView):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from connector.access import admin_required
@@ -27,12 +27,6 @@ from connector.services.endpoints import (
 from connector.views.failures import error_to_form, error_to_messages
 
 FORM_TEMPLATE = "connector/endpoints/form.html"
-
-
-def _no_store(response):
-    add_never_cache_headers(response)
-    patch_cache_control(response, no_store=True, private=True)
-    return response
 
 
 def _failed(request, exc: ConnectorError):
@@ -73,7 +67,9 @@ def _render_form(request, form, formset, *, endpoint=None, token=None, status=20
                "action_url": (reverse("connector:endpoint-edit", args=[endpoint.ss_secret_id]) if endpoint
                               else reverse("connector:endpoint-add"))}
     response = render(request, FORM_TEMPLATE, context, status=status)
-    return _no_store(response) if token else response
+    if token:
+        add_never_cache_headers(response)  # Cache-Control: ... no-store, private
+    return response
 
 
 def _edit_form(endpoint):
@@ -96,6 +92,27 @@ def _conflict(request, exc):
     return _render_form(request, form, formset, endpoint=exc.current, status=409)
 
 
+def _save(request, form, save):
+    """Run a create or update: the page that follows, or None when the form is to be shown with its errors.
+
+    Saved: the form once more when a token was generated (shown once), else the list. Changed by someone
+    else: the current values. Not configured, gone, or saved without the local copy: ``_failed``.
+    """
+    try:
+        result = save()
+    except EndpointConflict as exc:
+        return _conflict(request, exc)
+    except (NotConfigured, EndpointNotFound, SavedNotMirrored) as exc:
+        return _failed(request, exc)
+    except ConnectorError as exc:
+        error_to_form(form, exc)
+        return None
+    messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
+    if result.token:
+        return _form_after_save(request, result)
+    return redirect("connector:endpoint-list")
+
+
 def _posted_revision(request):
     """The revision a token/delete form was loaded at, or None when it carries none (or garbage)."""
     try:
@@ -110,16 +127,10 @@ def endpoint_add_view(request):
     form = EndpointForm(request.POST or None)
     formset = MappingFormSet(request.POST or None, prefix="mappings")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            result = endpoint_create(request=request, permission_mappings=mappings_from_formset(formset),
-                                     **form.cleaned_data)
-        except (NotConfigured, SavedNotMirrored) as exc:
-            return _failed(request, exc)
-        except ConnectorError as exc:
-            error_to_form(form, exc)
-        else:
-            messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
-            return _form_after_save(request, result)
+        page = _save(request, form, lambda: endpoint_create(
+            request=request, permission_mappings=mappings_from_formset(formset), **form.cleaned_data))
+        if page is not None:
+            return page
     return _render_form(request, form, formset, status=400 if request.method == "POST" else 200)
 
 
@@ -136,21 +147,11 @@ def endpoint_edit_view(request, pk):
     form = EndpointForm(request.POST, editing=True)
     formset = MappingFormSet(request.POST, prefix="mappings")
     if form.is_valid() and formset.is_valid():
-        try:
-            result = endpoint_update(endpoint.ss_secret_id, request=request,
-                                     permission_mappings=mappings_from_formset(formset),
-                                     expected_revision=form.cleaned_data.get("revision"), **form.endpoint_values())
-        except EndpointConflict as exc:
-            return _conflict(request, exc)
-        except (EndpointNotFound, SavedNotMirrored) as exc:
-            return _failed(request, exc)
-        except ConnectorError as exc:
-            error_to_form(form, exc)
-        else:
-            messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
-            if result.token:
-                return _form_after_save(request, result)
-            return redirect("connector:endpoint-list")
+        page = _save(request, form, lambda: endpoint_update(
+            endpoint.ss_secret_id, request=request, permission_mappings=mappings_from_formset(formset),
+            expected_revision=form.cleaned_data.get("revision"), **form.endpoint_values()))
+        if page is not None:
+            return page
     return _render_form(request, form, formset, endpoint=endpoint, status=400)
 
 
