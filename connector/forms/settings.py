@@ -38,6 +38,11 @@ class SecretServerSetupForm(forms.Form):
         self.fields["app_username"].error_messages["required"] = MSG_USERNAME_REQUIRED
 
 
+TEXT_INPUT_MAX_LENGTH = 500
+"""What a free-text setting's input accepts: more than any rule allows, so an over-long value gets the rule's
+message from the service instead of being cut short by the browser."""
+
+
 def setting_form_field(spec: SettingSpec) -> forms.Field:
     """The form field of one declared setting: it parses the type; the rules are the service's."""
     common = {"label": spec.label, "help_text": spec.help}
@@ -47,8 +52,7 @@ def setting_form_field(spec: SettingSpec) -> forms.Field:
         return forms.IntegerField(error_messages={"invalid": MSG_WHOLE_NUMBER}, **common)
     if spec.choices:
         return forms.ChoiceField(choices=[(c, c) for c in spec.choices], **common)
-    attrs = {"maxlength": spec.max_length} if spec.max_length else {}
-    return forms.CharField(strip=True, widget=forms.TextInput(attrs=attrs), **common)
+    return forms.CharField(strip=True, max_length=TEXT_INPUT_MAX_LENGTH, **common)
 
 
 class ConfigurationSettingsForm(forms.Form):
