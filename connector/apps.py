@@ -10,6 +10,6 @@ class ConnectorConfig(AppConfig):
 
         from connector import signin_session  # noqa: F401  (connects the user_logged_in receiver)
         from connector.api import schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
-        from connector.forms_signin import AdminSigninForm
+        from connector.forms.signin import AdminSigninForm
 
         admin.site.login_form = AdminSigninForm  # the admin site signs in through Secret Server too

@@ -47,10 +47,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "connector.middleware.ConnectorAccessMiddleware",
-    "connector.middleware_setup.SetupRequiredMiddleware",
+    "connector.middleware.SetupRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "connector.middleware_errors.SecretServerUnavailableMiddleware",
+    "connector.middleware.SecretServerUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "scimsite.urls"

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from connector.forms_signin import SigninForm
+from connector.forms.signin import SigninForm
 from connector.services.audit import AuditWriteError, audit_record
 from connector.services.connection import connector_is_configured
 from connector.services.signin import MSG_NOT_CONFIGURED, Outcome
