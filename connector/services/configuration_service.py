@@ -40,6 +40,7 @@ UPDATE_FAILED = "Unable to update Configuration."
 CONFLICT_MESSAGE = ("These settings were changed by someone else while you were editing. "
                     "The current values are shown; re-apply your changes.")
 ALLOW_HTTP_IN_USE = "Allow Http cannot be disabled until all endpoints are https."
+SETTINGS_SAVED = "Configuration saved."
 MIRROR_BEHIND = "Saved in Secret Server; the local copy will be repaired by the next sync."
 
 
@@ -239,6 +240,7 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
                 raise SettingsInvalid({"allow_http_endpoints": ALLOW_HTTP_IN_USE})
         document = SettingsDocument(new_settings, current.revision + 1)
         before, after = _changes(current.settings, new_settings)
+        audit.before = {**before, "revision": current.revision}
         audit.after = {**after, "revision": document.revision}
         try:
             client.update_secret_field(bootstrap.scim_secret_id, "notes", document.to_json())
@@ -250,8 +252,7 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
         try:
             with transaction.atomic():
                 _settings_mirror_write(document, bootstrap.scim_secret_id)
-                audit.record(after={"before": before, "after": after, "revision": document.revision},
-                             message=f"revision {current.revision} -> {document.revision}")
+                audit.record(message=SETTINGS_SAVED)
         except DatabaseError:
             logger.error("settings: saved in Secret Server (revision %s) but the mirror write failed",
                          document.revision)
