@@ -29,6 +29,7 @@ from connector.services.connection import (
     is_connector_secret,
 )
 from connector.services.locks import WritesBusy, secretserver_write_lock
+from connector.services.settings_checks import settings_secretserver_errors
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +232,12 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
         if errors:
             raise SettingsInvalid(errors)
         new_settings = ConnectorSettings(**merged)
+        try:
+            errors = settings_secretserver_errors(client, current=current.settings, new=new_settings)
+        except SecretServerError as exc:
+            raise SettingsUnavailable(_reason(exc)) from None
+        if errors:
+            raise SettingsInvalid(errors)
         if current.settings.allow_http_endpoints and not new_settings.allow_http_endpoints:
             try:
                 insecure = [u for u in endpoint_urls(client, bootstrap) if u.strip().lower().startswith("http://")]

@@ -235,3 +235,22 @@ def test_settings_current_is_cached_and_survives_secret_server_down(ss, configur
 def test_the_schema_documents_the_settings_api(admin_client, ss, configured):
     schema = admin_client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/connector/settings/" in schema
+
+
+def test_an_auditors_group_missing_from_secret_server_is_refused_next_to_its_field(admin_client, ss, configured):
+    """Saving a group name Secret Server does not know would lock every auditor out at their next sign-in."""
+    from connector.services.settings_checks import AUDITORS_GROUP_NOT_FOUND
+    page = admin_client.post(PAGE, _form_data(1, auditors_group="SCIM Auditor"))  # a typo: "SCIM Auditors" exists
+    assert page.status_code == 200
+    assert page.context["form"].errors["auditors_group"] == [AUDITORS_GROUP_NOT_FOUND]
+    api = admin_client.patch(API, {"revision": 1, "auditors_group": "Nobody Here"}, content_type="application/json")
+    assert api.status_code == 400 and api.json() == {"auditors_group": [AUDITORS_GROUP_NOT_FOUND]}
+    assert _notes(ss, configured)["revision"] == 1
+    assert _outcome_rows() == ["failure", "failure"]
+
+
+def test_an_existing_auditors_group_is_accepted_whatever_its_case(admin_client, ss, configured):
+    api = admin_client.patch(API, {"revision": 1, "auditors_group": "scim auditors"}, content_type="application/json")
+    assert api.status_code == 200
+    assert _notes(ss, configured)["settings"]["auditors_group"] == "scim auditors"
+    assert settings_current().auditors_group == "scim auditors"
