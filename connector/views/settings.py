@@ -78,8 +78,7 @@ def settings_secretserver(request):
             except AuditWriteError as exc:
                 form.add_error(None, exc.safe_message)
             else:
-                messages.success(request, f"{result.message}. SCIM folder #{result.folder_id}, "
-                                          f"SCIMSecret #{result.secret_id}.")
+                messages.success(request, f"{result.message}. {result.summary}")
                 return redirect("connector:settings-secretserver")
     else:
         initial = {"url": bootstrap.secret_server_url, "app_username": bootstrap.app_username,
@@ -100,7 +99,7 @@ def settings_secretserver_recreate(request):
     except (SetupError, AuditWriteError) as exc:
         messages.error(request, getattr(exc, "message", None) or exc.safe_message)
     else:
-        messages.success(request, f"SCIM folder #{result.folder_id} and SCIMSecret #{result.secret_id} are in place.")
+        messages.success(request, result.summary)
     return redirect("connector:settings-secretserver")
 
 
