@@ -67,6 +67,23 @@ def test_filters_search_and_sort(auditor, mixed, params, expected):
     assert _names(response) == expected
 
 
+def test_requester_and_reviewer_match_user_names_in_any_case_on_the_page_and_the_api(auditor, make_request):
+    """Reviewer "admin" found nothing (only the display name was stored) and requester "Alice" found nothing."""
+    from connector.models import SecretServerIdentity
+    from django.contrib.auth import get_user_model
+    admin = get_user_model().objects.create(username="admin")
+    SecretServerIdentity.objects.create(user=admin, ss_user_id=2, display_name="Administrator")
+    make_request(requester_name="alice", status="Approved", reviewer_name="Administrator", requested_at=T0)
+    make_request(requester_name="bob", status="Denied", reviewer_name="Bobby Admin", requested_at=T0 + timedelta(1))
+    for params, expected in [({"requester": "Alice"}, ["alice"]), ({"requester": " ALICE "}, ["alice"]),
+                             ({"requester": "ali"}, []), ({"reviewer": "admin"}, ["alice"]),
+                             ({"reviewer": "ADMIN"}, ["alice"]), ({"reviewer": "administrator"}, ["alice"]),
+                             ({"reviewer": "bobby admin"}, ["bob"])]:
+        assert _names(auditor.get(reverse(HISTORY), params)) == expected, params
+        api = auditor.get("/api/access-requests/", params).json()
+        assert [r["requester_name"] for r in api["results"]] == expected, params
+
+
 def test_invalid_filter_value_is_reported_and_ignored(auditor, mixed):
     response = auditor.get(reverse(HISTORY), {"status": "Bogus"})
     assert response.status_code == 200 and response.context["form"].errors
