@@ -266,6 +266,11 @@ def step_6_auditor(s: Story) -> None:
 
     page.goto(s.url("/history/dashboard/"))
     s.axe("dashboard")
+    chart, card = page.locator("svg.chart"), page.locator("section.card:has(svg.chart)")
+    assert chart.bounding_box()["width"] >= 0.9 * card.bounding_box()["width"]  # fills its card
+    expect(chart.locator("text.bar-total")).not_to_have_count(0)  # each day with requests shows its total
+    chart.scroll_into_view_if_needed()
+    s.shot("15-dashboard")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
     page.wait_for_load_state()
