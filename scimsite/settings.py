@@ -181,5 +181,8 @@ LOGGING = {
                              "filters": ["request_id", "refused_access_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own console handler (DEBUG only) would print every django.request record a second time.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                # runserver's per-request lines; `make demo` sets ERROR (django.request still logs refusals).
+                "django.server": {"handlers": ["console"], "level": env.str("RUNSERVER_LOG_LEVEL", default="INFO"),
+                                  "propagate": False}},
 }
