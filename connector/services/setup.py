@@ -68,9 +68,8 @@ REQUIRED_APP_PERMISSIONS = ("Create Root Folders", "Add Secret", "View Secret", 
 APPROVAL_TYPE = "RequireEditorsApproval"  # "Standard including Editors": owners and approvers need none
 # What a share does under APPROVAL_TYPE (the vendor documents giving access as sharing as Owner): shown on the
 # setup result, on the sign-in page of a person whose access still needs approval, and in the README.
-SHARE_AS_OWNER = ("To make someone an administrator of the connector, share the SCIMSecret with them as Owner in "
-                  "Secret Server. A View or Edit share is not enough: viewers and editors still need an approved "
-                  "access request.")
+SHARE_AS_OWNER = ("Access to the connector is given by sharing the SCIMSecret as Owner in Secret Server. A View or "
+                  "Edit share is not enough: viewers and editors still need an approved access request.")
 EVERYONE_GROUP = "Everyone"
 
 

@@ -98,7 +98,8 @@ def step_1_setup(s: Story) -> None:
     s.sign_in("admin")
     assert s.path() == "/settings/secret-server/", "back to where setup left off"
     card = page.locator("main")
-    expect(card).to_contain_text(re.compile(r"SCIMSecret\s*#\d+\s*Present"))
+    expect(card).to_contain_text(re.compile(rf"SCIM folder\s*SCIM {host} #\d+\s*Present"))
+    expect(card).to_contain_text(re.compile(rf"SCIMSecret\s*SCIMSecret {host} #\d+\s*Present"))
     folder = s.ss.state.folder_by_name(f"SCIM {host}")
     secret = s.ss.state.secret_by_name(f"SCIMSecret {host}")
     assert folder is not None and secret is not None
@@ -288,6 +289,13 @@ def step_6_auditor(s: Story) -> None:
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("table tbody tr")).to_have_count(1)
     expect(page.locator("table tbody tr")).to_contain_text("alice")
+    page.locator("table tbody tr").first.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    changes = page.locator("table.table--compact tbody tr")  # one "Changed" line per setting, old and new
+    expect(changes.filter(has_text="Changed")).not_to_have_count(0)
+    expect(changes.filter(has_text="Added")).to_have_count(0)
+    page.go_back()
+    page.wait_for_load_state()
     page.locator("#id_action").fill("")
     page.locator("#id_actor").fill("")
     page.locator("#id_outcome").select_option("")
