@@ -16,4 +16,14 @@ def connector_context(request):
     if access is None:
         return context
     return {**context, "connector_role": access.label, "access_window_end": access.access_until,
-            "connector_is_admin": access.is_admin}
+            "connector_is_admin": access.is_admin, "account_name": account_name(request.user, access.label)}
+
+
+def account_name(user, role_label: str) -> str:
+    """The header's name: the display name, or the user name when the display name only repeats the role
+    (Secret Server's built-in admin is displayed as "Administrator": the header read "Administrator /
+    Administrator")."""
+    shown = user.get_full_name().strip() or user.get_username()
+    if shown.casefold() == role_label.casefold():
+        return user.get_username()
+    return shown

@@ -44,6 +44,9 @@ MSG_SECRET_DELETED = "SCIM connector secret was deleted. To recover the secret, 
 
 # --- configuration settings --------------------------------------------------------------------------------
 MSG_SETTINGS_UPDATE_FAILED = "Unable to update Configuration."
+MSG_SETTINGS_SAVED = "Configuration saved."
+MSG_AUDITORS_GROUP_NOT_FOUND = ("Secret Server has no active group with this name; its members could not sign in "
+                                "as auditors. Create the group in Secret Server first, or check the spelling.")
 MSG_SETTINGS_CONFLICT = ("These settings were changed by someone else while you were editing. "
                          "The current values are shown; re-apply your changes.")
 MSG_ALLOW_HTTP_IN_USE = "Allow Http cannot be disabled until all endpoints are https."

@@ -176,7 +176,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "filters": {"request_id": {"()": "scimsite.middleware.RequestIdLogFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "filters": {"request_id": {"()": "scimsite.middleware.RequestIdLogFilter"},
+                "refused_access_one_line": {"()": "scimsite.logging_filters.RefusedAccessOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["request_id", "refused_access_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own console handler (DEBUG only) would print every django.request record a second time.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                # runserver's per-request lines; `make demo` sets ERROR (django.request still logs refusals).
+                "django.server": {"handlers": ["console"], "level": env.str("RUNSERVER_LOG_LEVEL", default="INFO"),
+                                  "propagate": False}},
 }

@@ -2,7 +2,6 @@
 check and the published anchor are services: connector/services/audit_status.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
 
@@ -42,43 +41,3 @@ def audit_event_export_rows(*, filterset: AuditEventFilterSet, sort: str | None)
 
 def audit_event_get(seq: int) -> AuditEvent:
     return get_object_or_404(AuditEvent, seq=seq)
-
-
-@dataclass(frozen=True)
-class DiffLine:
-    path: str
-    change: str  # "added", "removed", "changed", "same"
-    before: object = None
-    after: object = None
-
-
-_MISSING = object()
-
-
-def _flatten(value, prefix="") -> dict:
-    if isinstance(value, dict) and value:
-        out = {}
-        for key in value:
-            out.update(_flatten(value[key], f"{prefix}.{key}" if prefix else str(key)))
-        return out
-    return {prefix or "(value)": value}
-
-
-def audit_diff(before, after) -> list[DiffLine]:
-    """Key-by-key comparison of two JSON documents (nested objects flattened to dotted paths)."""
-    if before is None and after is None:
-        return []
-    old = _flatten(before) if before is not None else {}
-    new = _flatten(after) if after is not None else {}
-    lines = []
-    for path in sorted(old.keys() | new.keys()):
-        a, b = old.get(path, _MISSING), new.get(path, _MISSING)
-        if a is _MISSING:
-            lines.append(DiffLine(path, "added", after=b))
-        elif b is _MISSING:
-            lines.append(DiffLine(path, "removed", before=a))
-        elif a != b:
-            lines.append(DiffLine(path, "changed", a, b))
-        else:
-            lines.append(DiffLine(path, "same", a, b))
-    return lines

@@ -430,10 +430,15 @@ def _safe_message(exc: BaseException) -> str:
 
 @dataclass
 class AuditHandle:
-    """What the body of ``audited`` sees: set ``after``/``message``/``target_*`` or call ``record()``."""
+    """What the body of ``audited`` sees: set ``before``/``after``/``message``/``target_*`` or call ``record()``.
+
+    ``before`` defaults to the one given to ``audited``; set it when the prior state is only known once the
+    body has read it (the audit record diffs before against after, so callers never build diffs).
+    """
 
     intent: AuditEvent
     _common: dict
+    before: object = None
     after: object = None
     message: str = ""
     outcome: str = AuditOutcome.SUCCESS
@@ -441,12 +446,12 @@ class AuditHandle:
     target_repr: str | None = None
     result: AuditEvent | None = field(default=None)
 
-    def record(self, *, outcome: str | None = None, after=None, message: str | None = None, target_id=None,
-               target_repr: str | None = None) -> AuditEvent:
+    def record(self, *, outcome: str | None = None, before=None, after=None, message: str | None = None,
+               target_id=None, target_repr: str | None = None) -> AuditEvent:
         """Write the outcome row now, e.g. inside the ``atomic()`` that writes the mirror row."""
         if self.result is not None and _row_exists(self.result):
             raise RuntimeError("the outcome of this audited action was already recorded")
-        for name, value in (("outcome", outcome), ("after", after), ("message", message),
+        for name, value in (("outcome", outcome), ("before", before), ("after", after), ("message", message),
                             ("target_id", target_id), ("target_repr", target_repr)):
             if value is not None:
                 setattr(self, name, value)
@@ -460,6 +465,8 @@ class AuditHandle:
             common["target_id"] = self.target_id
         if self.target_repr is not None:
             common["target_repr"] = self.target_repr
+        if self.before is not None:
+            common["before"] = self.before
         return common
 
 

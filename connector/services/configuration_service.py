@@ -32,6 +32,7 @@ from connector.messages import (
     MSG_ALLOW_HTTP_IN_USE,
     MSG_MIRROR_BEHIND,
     MSG_SETTINGS_CONFLICT,
+    MSG_SETTINGS_SAVED,
     MSG_SETTINGS_UPDATE_FAILED,
     MSG_WRITES_BUSY,
 )
@@ -45,6 +46,7 @@ from connector.services.connection import (
 )
 from connector.services.failures import secretserver_failure
 from connector.services.locks import WritesBusy, secretserver_write_lock
+from connector.services.settings_checks import settings_secretserver_errors
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ SETTINGS_FALLBACK_CACHE_SECONDS = 5  # when Secret Server did not answer: retry 
 UPDATE_FAILED = MSG_SETTINGS_UPDATE_FAILED
 CONFLICT_MESSAGE = MSG_SETTINGS_CONFLICT
 ALLOW_HTTP_IN_USE = MSG_ALLOW_HTTP_IN_USE
+SETTINGS_SAVED = MSG_SETTINGS_SAVED
 MIRROR_BEHIND = MSG_MIRROR_BEHIND
 
 
@@ -219,6 +222,12 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
             _cache_put(current)
             raise SettingsConflict(current)
         new_settings = current.settings.with_changes(**values)  # both sides already pass every rule
+        try:
+            errors = settings_secretserver_errors(client, current=current.settings, new=new_settings)
+        except SecretServerError as exc:
+            raise _unavailable(exc) from None
+        if errors:
+            raise SettingsInvalid(errors)
         if current.settings.allow_http_endpoints and not new_settings.allow_http_endpoints:
             try:
                 insecure = [u for u in endpoint_urls(client, bootstrap) if u.strip().lower().startswith("http://")]
@@ -228,6 +237,7 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
                 raise SettingsInvalid({"allow_http_endpoints": ALLOW_HTTP_IN_USE})
         document = SettingsDocument(new_settings, current.revision + 1)
         before, after = _changes(current.settings, new_settings)
+        audit.before = {**before, "revision": current.revision}
         audit.after = {**after, "revision": document.revision}
         try:
             client.update_secret_field(bootstrap.scim_secret_id, "notes", document.to_json())
@@ -237,8 +247,7 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
         try:
             with transaction.atomic():
                 _settings_mirror_write(document, bootstrap.scim_secret_id)
-                audit.record(after={"before": before, "after": after, "revision": document.revision},
-                             message=f"revision {current.revision} -> {document.revision}")
+                audit.record(message=SETTINGS_SAVED)
         except DatabaseError:
             logger.error("settings: saved in Secret Server (revision %s) but the mirror write failed",
                          document.revision)

@@ -80,6 +80,10 @@ ADMIN_PERMISSION = "Administer Role Permissions"
 REQUIRED_APP_PERMISSIONS = ("Create Root Folders", "Add Secret", "View Secret", "Edit Secret", "Own Secret",
                             "Delete Secret", "Administer Users", "Administer Groups")
 APPROVAL_TYPE = "RequireEditorsApproval"  # "Standard including Editors": owners and approvers need none
+# What a share does under APPROVAL_TYPE (the vendor documents giving access as sharing as Owner): shown on the
+# setup result, on the sign-in page of a person whose access still needs approval, and in the README.
+SHARE_AS_OWNER = ("Access to the connector is given by sharing the SCIMSecret as Owner in Secret Server. A View or "
+                  "Edit share is not enough: viewers and editors still need an approved access request.")
 EVERYONE_GROUP = "Everyone"
 
 
@@ -102,6 +106,14 @@ class SetupResult:
     folder_created: bool
     secret_created: bool
     message: str = CONNECTION_SUCCESSFUL
+    folder_name: str = ""
+    secret_name: str = ""
+
+    @property
+    def summary(self) -> str:
+        """The result as the person who ran the setup reads it: what is where, and how to give access."""
+        return (f"SCIM folder “{self.folder_name}” (#{self.folder_id}) and SCIMSecret “{self.secret_name}” "
+                f"(#{self.secret_id}) are in place. {SHARE_AS_OWNER}")
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,8 @@ class SetupStatus:
     folder_present: bool | None = None
     secret_present: bool | None = None
     problem: str = ""
+    folder_name: str = ""
+    secret_name: str = ""
 
     @property
     def needs_recreate(self) -> bool:
@@ -207,8 +221,10 @@ def _secret_ensure(client: SecretServerClient, *, name: str, folder_id: int, ss_
     return secret.id, True
 
 
-def _shares_ensure(client: SecretServerClient, secret_id: int, owner: User) -> None:
-    """Owner for the setting-up administrator, View for Everyone, approval with the admin as approver."""
+def _shares_ensure(client: SecretServerClient, secret_id: int, owner: User) -> list[int]:
+    """Owner for the setting-up administrator, View for Everyone, approval with the admin as approver.
+
+    Returns the approvers' group ids (the administrator's personal group)."""
     existing = client.secret_permissions(secret_id=secret_id)
     if not any(p.user_id == owner.id and p.secret_access_role_name.lower() == "owner" for p in existing):
         client.create_secret_permission(secret_id, "Owner", user_id=owner.id)
@@ -218,15 +234,38 @@ def _shares_ensure(client: SecretServerClient, secret_id: int, owner: User) -> N
         client.create_secret_permission(secret_id, "View", group_id=everyone.id)
     approvers = [owner.personal_group_id] if owner.personal_group_id else []
     client.set_security_approval(secret_id, APPROVAL_TYPE, approvers)
+    return approvers
+
+
+def _folder_view_ensure(client: SecretServerClient, folder_id: int, owner: User,
+                        approver_group_ids: list[int]) -> None:
+    """View on the SCIM folder and its secrets for the setting-up administrator and the approvers' groups.
+
+    Without it only the application account sees the folder and the endpoint secrets in Secret Server.
+    Idempotent: a row that already names the user (or their personal group) or the group is left as is
+    (whatever its role). One read, plus one write per missing row.
+    """
+    existing = client.folder_permissions(folder_id)
+    held_by_groups = {p.group_id for p in existing if p.group_id is not None}
+    if not any(p.user_id == owner.id for p in existing) and owner.personal_group_id not in held_by_groups:
+        client.create_folder_permission(folder_id, "View", "View", user_id=owner.id)
+        held_by_groups.add(owner.personal_group_id)
+    for group_id in approver_group_ids:
+        if group_id not in held_by_groups:
+            client.create_folder_permission(folder_id, "View", "View", group_id=group_id)
+            held_by_groups.add(group_id)
 
 
 def _scim_objects_ensure(client: SecretServerClient, *, ss_url: str, app_username: str, owner: User,
                          hostname: str) -> SetupResult:
-    folder_id, folder_created = _folder_ensure(client, scim_folder_name(hostname))
-    secret_id, secret_created = _secret_ensure(client, name=scim_secret_name(hostname), folder_id=folder_id,
+    folder_name, secret_name = scim_folder_name(hostname), scim_secret_name(hostname)
+    folder_id, folder_created = _folder_ensure(client, folder_name)
+    secret_id, secret_created = _secret_ensure(client, name=secret_name, folder_id=folder_id,
                                                ss_url=ss_url, app_username=app_username)
-    _shares_ensure(client, secret_id, owner)
-    return SetupResult(folder_id, secret_id, folder_created, secret_created)
+    approvers = _shares_ensure(client, secret_id, owner)
+    _folder_view_ensure(client, folder_id, owner, approvers)
+    return SetupResult(folder_id, secret_id, folder_created, secret_created, folder_name=folder_name,
+                       secret_name=secret_name)
 
 
 def _mirrors_write(result: SetupResult, hostname: str) -> None:
@@ -355,15 +394,17 @@ def setup_status(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:
         return SetupStatus(configured=False)
     client = app_client(bootstrap)
     try:
+        folder_name = secret_name = ""
         try:
             folder = client.get_folder(bootstrap.folder_id)
-            folder_present = folder.id == bootstrap.folder_id
+            folder_present, folder_name = folder.id == bootstrap.folder_id, folder.folder_name
         except (NotFound, AccessDenied):
             folder_present = False
         try:
             secret = client.get_secret(bootstrap.scim_secret_id)
             secret_present = secret.active and secret.folder_id == bootstrap.folder_id if folder_present \
                 else secret.active
+            secret_name = secret.name
         except (NotFound, AccessDenied):
             secret_present = False
     except Unavailable:
@@ -371,4 +412,4 @@ def setup_status(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:
     except SecretServerError as exc:
         return SetupStatus(configured=True, reachable=True, problem=exc.product_message or type(exc).__name__)
     problem = FOLDER_DELETED if not folder_present else SECRET_DELETED if not secret_present else ""
-    return SetupStatus(True, True, folder_present, secret_present, problem)
+    return SetupStatus(True, True, folder_present, secret_present, problem, folder_name, secret_name)

@@ -61,9 +61,9 @@ def audit_detail(request, seq: int):
     return render(request, "connector/audit/detail.html", {
         "nav_section": "audit",
         "event": event,
-        "diff": selectors.audit_diff(event.before, event.after),
-        "before_json": _pretty(event.before),
-        "after_json": _pretty(event.after),
+        "diff": event.diff(),
+        "before_json": _pretty(event.states()[0]),
+        "after_json": _pretty(event.states()[1]),
     })
 
 

@@ -1,7 +1,7 @@
 """SCIM endpoint pages (Settings → SCIM Connector Endpoints). Thin: forms in, services do the work.
 
-A page that shows a freshly generated token is rendered directly (never via redirect, so the token is
-not carried through the session or messages) with ``Cache-Control: no-store``.
+A save that generates a token redirects to the endpoint's page (F5 never resubmits), which shows the token
+once from the session (connector/views/token_once.py) with ``Cache-Control: no-store``.
 """
 from django.contrib import messages
 from django.http import Http404
@@ -25,6 +25,7 @@ from connector.services.endpoints import (
     endpoint_update,
 )
 from connector.views.failures import error_to_form, error_to_messages
+from connector.views.token_once import token_keep_for_next_page, token_take
 
 FORM_TEMPLATE = "connector/endpoints/form.html"
 
@@ -80,9 +81,9 @@ def _edit_form(endpoint):
 
 
 def _form_after_save(request, result):
-    """Re-open the saved endpoint's form showing the new token once."""
-    form, formset = _edit_form(result.endpoint)
-    return _render_form(request, form, formset, endpoint=result.endpoint, token=result.token)
+    """Redirect to the saved endpoint's page, which shows the new token once (redirect after POST)."""
+    token_keep_for_next_page(request, result.endpoint.ss_secret_id, result.token)
+    return redirect("connector:endpoint-edit", result.endpoint.ss_secret_id)
 
 
 def _conflict(request, exc):
@@ -143,7 +144,7 @@ def endpoint_edit_view(request, pk):
         return _failed(request, exc)
     if request.method == "GET":
         form, formset = _edit_form(endpoint)
-        return _render_form(request, form, formset, endpoint=endpoint)
+        return _render_form(request, form, formset, endpoint=endpoint, token=token_take(request, pk))
     form = EndpointForm(request.POST, editing=True)
     formset = MappingFormSet(request.POST, prefix="mappings")
     if form.is_valid() and formset.is_valid():

@@ -68,8 +68,7 @@ def settings_secretserver(request):
             except ConnectorError as exc:
                 error_to_form(form, exc)
             else:
-                messages.success(request, f"{result.message}. SCIM folder #{result.folder_id}, "
-                                          f"SCIMSecret #{result.secret_id}.")
+                messages.success(request, f"{result.message}. {result.summary}")
                 return redirect("connector:settings-secretserver")
     else:
         initial = {"url": bootstrap.secret_server_url, "app_username": bootstrap.app_username,
@@ -90,7 +89,7 @@ def settings_secretserver_recreate(request):
     except ConnectorError as exc:
         error_to_messages(request, exc)
     else:
-        messages.success(request, f"SCIM folder #{result.folder_id} and SCIMSecret #{result.secret_id} are in place.")
+        messages.success(request, result.summary)
     return redirect("connector:settings-secretserver")
 
 

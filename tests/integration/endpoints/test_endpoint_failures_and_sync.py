@@ -109,7 +109,8 @@ def test_saving_an_endpoint_without_a_token_generates_one(admin_client, connecto
     manual = ss_app.create_secret(stub, name="Manual", folder_id=connector.folder_id,
                                   fields={"url": "https://m.example.test", "username": "m", "password": "Pw-m"})
     response = admin_client.post(reverse("connector:endpoint-edit", args=[manual.id]),
-                                 _form(name="Manual", url="https://m.example.test", username="m", password=""))
+                                 _form(name="Manual", url="https://m.example.test", username="m", password=""),
+                                 follow=True)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert "will not be shown again" in response.content.decode()
     assert EndpointMirror.objects.get(ss_secret_id=manual.id).token_hash
