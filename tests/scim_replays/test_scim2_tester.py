@@ -1,0 +1,39 @@
+"""scim2-tester's compliance check (``check_server``) against the connector, in process, for User and Group.
+
+scim2-tester discovers the service (ServiceProviderConfig, ResourceTypes, Schemas), then for each resource
+type creates, reads, queries, replaces, patches (add, replace, remove) and deletes resources filled with
+random values, and checks each answer against RFC 7643/7644. It talks to Django's WSGI application through
+scim2-client's WSGI engine (no socket); the connector behind it talks to the emulator over real HTTP.
+
+Every check must report SUCCESS: not COMPLIANT/ACCEPTABLE (optional behaviour), not SKIPPED (a feature the
+checker found unsupported), and certainly not ERROR/CRITICAL.
+"""
+from __future__ import annotations
+
+import pytest
+from django.core.wsgi import get_wsgi_application
+from scim2_client.engines.wsgi import WSGISCIMClient
+from scim2_tester import Status, check_server
+
+
+def _describe(result) -> str:
+    data = result.data if result.data is None or isinstance(result.data, (str, dict, list)) else repr(result.data)
+    return (f"[{result.status.name}] {result.resource_type or '-'} {result.title}: {result.reason}\n"
+            f"        {str(data)[:500]}")
+
+
+@pytest.fixture
+def scim_client(scim_token):
+    return WSGISCIMClient(get_wsgi_application(), base_url="http://localhost/v2",
+                          headers={"Authorization": f"Bearer {scim_token}"})
+
+
+@pytest.mark.parametrize("resource_type", ["User", "Group"])
+def test_check_server_reports_every_check_success(scim_client, resource_type):
+    results = check_server(scim_client, resource_types=[resource_type])
+    resource_checks = [r for r in results if r.resource_type == resource_type]
+    assert resource_checks, "scim2-tester ran no check on " + resource_type + ":\n" + \
+        "\n".join(_describe(r) for r in results)
+    failing = [r for r in results if r.status is not Status.SUCCESS]
+    assert not failing, f"{len(failing)} of {len(results)} checks are not SUCCESS:\n" + \
+        "\n".join(_describe(r) for r in failing)
