@@ -121,6 +121,8 @@ class State:
         self._groups_by_name: dict[tuple[int, str], int] = {}
         self._groups_of_user: dict[int, set[int]] = {}
         self._everyone_ids: set[int] = set()
+        self._haystacks: dict[int, str] = {}
+        self._name_rank: dict[int, int] | None = None
 
     def reindex(self):
         """Rebuild every index from the tables (after a load, or after tests edited rows directly)."""
@@ -143,11 +145,32 @@ class State:
         """Store a user and its one-member personal group (named after the user, as Secret Server does)."""
         record["personalGroupId"] = personal_group_id
         self.users[record["id"]] = record
+        self._name_rank = None
         self._users_by_name[(record.get("domainId", LOCAL_DOMAIN), record["userName"].lower())] = record["id"]
         self.add_group({"id": personal_group_id, "name": record["userName"], "memberIds": [record["id"]],
                         "enabled": True, "everyone": False, "personalUserId": record["id"],
                         "domainId": record.get("domainId", LOCAL_DOMAIN), "created": record["created"]})
         return record
+
+    def user_haystack(self, user: dict) -> str:
+        """User name, display name and email, lower-cased, cached: what `filter.searchText` scans.
+        Handlers that change those fields call `forget_haystack`."""
+        hay = self._haystacks.get(user["id"])
+        if hay is None:
+            hay = "\x00".join((user["userName"], user.get("displayName") or "",
+                               user.get("emailAddress") or "")).lower()
+            self._haystacks[user["id"]] = hay
+        return hay
+
+    def user_name_rank(self, user_id: int) -> int:
+        """Position of the user in case-insensitive user-name order (then id), cached until a user is added."""
+        if self._name_rank is None:
+            ordered = sorted(self.users.values(), key=lambda u: (u["userName"].lower(), u["id"]))
+            self._name_rank = {u["id"]: n for n, u in enumerate(ordered)}
+        return self._name_rank[user_id]
+
+    def forget_haystack(self, user_id: int):
+        self._haystacks.pop(user_id, None)
 
     def add_group(self, group: dict) -> dict:
         self.groups[group["id"]] = group

@@ -153,12 +153,15 @@ def search_users(ctx):
     wanted_ids.discard(None)
     candidates = ([state.users[i] for i in wanted_ids if i in state.users] if wanted_ids
                   else state.users.values())
+    if text and len(fields) == len(SEARCH_FIELDS):
+        candidates = [u for u in candidates if text in state.user_haystack(u)]
+    elif text:
+        candidates = [u for u in candidates if any(text in (u.get(f) or "").lower() for f in fields)]
     rows = [u for u in candidates
             if (inactive or u.get("enabled", True))
-            and (domain_id is None or u.get("domainId", LOCAL_DOMAIN) == domain_id)
-            and (not text or any(text in (u.get(f) or "").lower() for f in fields))]
-    rows.sort(key=lambda u: u["id"])
-    return page(rows, q, "userName", build=lambda u: user_summary(state, u))
+            and (domain_id is None or u.get("domainId", LOCAL_DOMAIN) == domain_id)]
+    rows.sort(key=lambda u: state.user_name_rank(u["id"]))
+    return page(rows, q, "userName", build=lambda u: user_summary(state, u), presorted=True)
 
 
 @route("GET", "/api/v1/users/{id:int}")
@@ -249,6 +252,7 @@ def update_user(ctx, id):
     if changes.get("isLockedOut") is False:
         changes.setdefault("loginFailures", 0)
     user.update(changes)
+    state.forget_haystack(id)
     if new_password not in (None, ""):
         _set_password(ctx, user, new_password)
     return user_model(state, user)

@@ -113,6 +113,9 @@ def test_update_changes_only_what_is_sent(app):
         "Zoe Z.", "zoe@corp.local", "zoe")
     cleared = app.ok("PUT", f"/api/v1/users/{user['id']}", json={"emailAddress": ""})
     assert cleared["emailAddress"] == "" and cleared["displayName"] == "Zoe Z."
+    # the search sees the new values at once, not the old ones
+    assert app.ok("GET", "/api/v1/users?filter.searchText=zoe z.")["total"] == 1
+    assert app.ok("GET", "/api/v1/users?filter.searchText=zoe@corp.local")["total"] == 0
 
 
 def test_disable_blocks_sign_in_and_live_tokens_and_enable_restores(emulator, app):
