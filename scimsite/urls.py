@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/connector/", include("connector.api.urls")),
     path("api/access-requests/", include("accessrequests.api.urls")),
     path("history/", include("accessrequests.urls")),
+    path("", include("scim.urls")),  # /v2/ (served by scim.middleware.ScimMiddleware; here for reverse())
     path("", include("connector.urls")),
 ]
 

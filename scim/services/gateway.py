@@ -1,0 +1,179 @@
+"""One SCIM request end to end: disabled check, authentication, body limits, the handler, the log.
+
+The view hands over the Django request and gets a ``ScimResponse``; everything else happens here:
+
+1. not configured or "SCIM Connector Disabled" → 503 + Retry-After (before authentication: identity
+   providers quarantine an app on 401s);
+2. bearer token (401 + WWW-Authenticate; 429 when an address keeps failing); ``/ServiceProviderConfig``
+   needs none (RFC 7643 §5);
+3. body read from the stream with a limit: Bulk Max Payload for /Bulk (Content-Length checked before
+   reading), ``SCIM_MAX_BODY_BYTES`` for the rest; Bulk Max Operations counted before the operations are
+   validated → 413 with the product's messages;
+4. scim2-server's handler over the Secret Server storage;
+5. the error threshold (upstream failures only) and the request log (Messages, event log files), with
+   the number of Secret Server calls the request made.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from http import HTTPStatus
+
+from django.conf import settings
+from scim2_models import SCIMException
+from scim2_server.handler import ScimHandler
+from scim2_server.requests import ScimRequest
+from scim2_server.responses import ScimResponse
+from scim2_server.routing import Operation
+
+from connector.secretserver.transport import CALL_COUNTER
+from connector.services.configuration_service import settings_current
+from connector.services.connection import app_client, connector_is_configured
+from scim import errors as E
+from scim.provider import scim_provider
+from scim.service import ConnectorScimService
+from scim.services import threshold
+from scim.services.auth import endpoint_authenticate
+from scim.services.context import ScimContext
+from scim.services.requestlog import request_log_write
+from scim.storage import SecretServerStorage
+
+logger = logging.getLogger(__name__)
+PREFIX = "/v2"
+
+
+def relative_path(path: str) -> str:
+    """The path after ``/v2``, without the ``.scim`` suffix RFC 7644 §3.8 allows."""
+    if path == PREFIX or path.startswith(PREFIX + "/"):
+        path = path[len(PREFIX):]
+    return path.removesuffix(".scim") or "/"
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def _read_body(request, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes from the stream (never ``request.body``: Django's own cap is not SCIM)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= 0:
+        return b""
+    return request.read(min(length, limit + 1))
+
+
+ERROR_SERVICE = ConnectorScimService(scim_provider(1, 1, 1))
+
+
+class _Outcome:
+    endpoint_id = None
+    endpoint_name = ""
+    log = True
+
+
+def scim_serve(request) -> ScimResponse:
+    started = time.monotonic()
+    counter = [0]
+    token = CALL_COUNTER.set(counter)
+    outcome = _Outcome()
+    path = relative_path(request.path)
+    try:
+        try:
+            response = _serve(request, path, outcome)
+        except Exception as exc:  # never a traceback or an HTML page: the library answers a bare 500 for others
+            if not isinstance(exc, SCIMException):
+                logger.exception("SCIM %s %s failed", request.method, request.path)
+            response = ERROR_SERVICE.error_response(exc)
+    finally:
+        CALL_COUNTER.reset(token)
+    response.headers.setdefault("Cache-Control", "no-store")
+    if outcome.log:
+        body = response.body or {}
+        request_log_write(endpoint_id=outcome.endpoint_id, endpoint_name=outcome.endpoint_name,
+                          ip=_client_ip(request), request_id=getattr(request, "id", ""), method=request.method,
+                          path=request.get_full_path()[:512], status=int(response.status),
+                          scim_type=str(body.get("scimType") or "") if int(response.status) >= 400 else "",
+                          detail=str(body.get("detail") or "") if int(response.status) >= 400 else "",
+                          duration_ms=(time.monotonic() - started) * 1000, ss_calls=counter[0])
+    if settings.SCIM_EXPOSE_SS_CALLS:
+        response.headers["X-Secret-Server-Calls"] = str(counter[0])
+    return response
+
+
+def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
+    if not connector_is_configured():
+        raise E.ServiceUnavailableException(detail=E.MSG_NOT_CONFIGURED)
+    current = settings_current()
+    if current.connector_disabled:
+        raise E.ServiceUnavailableException(detail=E.MSG_DISABLED, retry_after=300)
+    provider = scim_provider(current.bulk_max_operations, current.bulk_max_payload, int(settings.SCIM_MAX_RESULTS))
+    service = ConnectorScimService(provider)
+    scim_request = ScimRequest(method=request.method, base_url=request.build_absolute_uri(PREFIX), path=path,
+                               query={k: request.GET.get(k) for k in request.GET},
+                               headers=list(request.headers.items()))
+    try:
+        operation = service.match(scim_request).operation
+    except SCIMException:
+        operation = None
+    if operation is not Operation.service_provider_config:
+        try:
+            endpoint = endpoint_authenticate(request.headers.get("Authorization"), _client_ip(request),
+                                             disabled_now=lambda: settings_current().connector_disabled)
+        except E.TooManyRequestsException:
+            outcome.log = False  # aggregated in the audit trail instead
+            raise
+        outcome.endpoint_id, outcome.endpoint_name = endpoint.ss_secret_id, endpoint.name
+    else:
+        endpoint = None
+    if operation is None:
+        service.match(scim_request)  # raises the routing error (404/405) now that the client is known
+    if operation is Operation.bulk:
+        limit = current.bulk_max_payload
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            raise E.bulk_payload_too_large(limit)
+        scim_request.body = _read_body(request, limit)
+        if len(scim_request.body) > limit:
+            raise E.bulk_payload_too_large(limit)
+        _bulk_operations_check(scim_request.body, current.bulk_max_operations)
+    else:
+        limit = int(settings.SCIM_MAX_BODY_BYTES)
+        scim_request.body = _read_body(request, limit)
+        if len(scim_request.body) > limit:
+            raise E.body_too_large(limit)
+    if endpoint is None:
+        return ScimHandler(service, _NoStorage()).handle(scim_request)
+    ctx = ScimContext(endpoint_id=endpoint.ss_secret_id, endpoint_name=endpoint.name, client=app_client(),
+                      method=request.method, request=request)
+    try:
+        return ScimHandler(service, SecretServerStorage(ctx, provider)).handle(scim_request)
+    finally:
+        if ctx.upstream_failed:
+            threshold.failure_record(current.error_threshold)
+        elif ctx.upstream_succeeded:
+            threshold.success_record()
+
+
+def _bulk_operations_check(body: bytes, limit: int) -> None:
+    """Bulk Max Operations before the operations are validated (a cheap JSON count; bad JSON is the library's)."""
+    try:
+        document = json.loads(body or b"{}")
+    except ValueError:
+        return
+    if isinstance(document, dict):
+        operations = next((v for k, v in document.items() if k.lower() == "operations"), None)
+        if isinstance(operations, list) and len(operations) > limit:
+            raise E.bulk_too_many_operations(limit)
+
+
+class _NoStorage(SecretServerStorage):
+    """Discovery needs no storage."""
+
+    def __init__(self):  # noqa: D107
+        pass

@@ -1,0 +1,51 @@
+"""The scim2-server storage over Secret Server: one instance per SCIM request (it knows the endpoint).
+
+Each resource type has a store (``RESOURCE_STORES``: name -> class with get/search/create/update/delete);
+issue 12 adds Containers, PrivilegedData and ContainerPermissions the same way.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from scim2_models import NotImplementedException, Resource, ResourceType, ResponseParameters, SearchRequest
+from scim2_server.storage import ScimStorage, SearchPage
+
+from scim.services.context import ScimContext
+from scim.services.groups import GroupStore
+from scim.services.users import UserStore
+
+RESOURCE_STORES = {"User": UserStore, "Group": GroupStore}
+
+
+class SecretServerStorage(ScimStorage):
+    def __init__(self, ctx: ScimContext, provider):
+        self.ctx = ctx
+        self.provider = provider
+        self._stores = {}
+
+    def _store(self, resource_type: ResourceType):
+        name = resource_type.name
+        if name not in self._stores:
+            self._stores[name] = RESOURCE_STORES[name](self.provider.model_for(resource_type))
+        return self._stores[name]
+
+    def get(self, resource_type: ResourceType, resource_id: str, *,
+            response_parameters: ResponseParameters[Any] | None = None) -> Resource[Any]:
+        return self._store(resource_type).get(self.ctx, resource_id, response_parameters)
+
+    def search(self, resource_types: list[ResourceType], search_request: SearchRequest[Any], *,
+               position: Any = None) -> SearchPage:
+        if len(resource_types) != 1:
+            raise NotImplementedException(detail="Search at the service root is not supported; "
+                                                 "search /Users or /Groups")
+        return self._store(resource_types[0]).search(self.ctx, search_request)
+
+    def create(self, resource_type: ResourceType, resource: Resource[Any]) -> Resource[Any]:
+        return self._store(resource_type).create(self.ctx, resource)
+
+    def update(self, resource_type: ResourceType, resource: Resource[Any], *,
+               expected_version: str | None = None) -> Resource[Any]:
+        return self._store(resource_type).update(self.ctx, resource, expected_version)
+
+    def delete(self, resource_type: ResourceType, resource_id: str, *, expected_version: str | None = None) -> None:
+        self._store(resource_type).delete(self.ctx, resource_id, expected_version)
