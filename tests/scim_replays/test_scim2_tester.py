@@ -23,7 +23,18 @@ def _describe(result) -> str:
 
 
 @pytest.fixture
-def scim_client(scim_token):
+def uuid_passwords_allowed(ss):
+    """Secret Server's local password policy is an administrator's setting (Admin > Configuration > Local
+    User Passwords). scim2-tester fills ``password`` with random UUIDs, which have no upper-case letter, so
+    this Secret Server is configured not to require one; the rest of the policy (length, lower case, digit,
+    symbol) stays. Without this the checks would only show Secret Server refusing the tester's passwords
+    (correctly: 400 invalidValue), not how the SCIM service behaves. ``ss`` restores the seed's policy."""
+    policy = dict(ss.state.settings.get("passwordPolicy", {}))
+    ss.state.settings["passwordPolicy"] = {**policy, "passwordRequireUppercase": False}
+
+
+@pytest.fixture
+def scim_client(scim_token, uuid_passwords_allowed):
     return WSGISCIMClient(get_wsgi_application(), base_url="http://localhost/v2",
                           headers={"Authorization": f"Bearer {scim_token}"})
 
