@@ -38,12 +38,15 @@ Checked on every response, whatever the file says: SCIM responses with a body ar
 errors carry the SCIM Error schema and a *string* ``status`` equal to the HTTP status; 401 carries
 ``WWW-Authenticate: Bearer``; a password sent in the request never comes back in the response.
 
+Set ``SCIM_REPLAY_TRACE=1`` (with ``pytest -s``) to print every exchange.
+
 A failed expectation does not stop the replay (later steps often still say something useful); a failed
 capture does, since later steps would only fail for that reason. All failures are reported together.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -378,6 +381,8 @@ def replay(document: dict, send: Send, token: str, secret_server: "SecretServerP
             problems += secret_server.check(check)
         if problems:
             result.failures.append(StepFailure(index, name, problems, sent, got))
+        if os.environ.get("SCIM_REPLAY_TRACE"):  # pytest -s with SCIM_REPLAY_TRACE=1: every exchange
+            print(f"\n[{'FAIL' if problems else 'ok'}] {index} {name}\n  > {sent}\n  < {got}")
         for var, source in step.get("capture", {}).items():
             kind, _, dotted = source.partition(".")
             value = response.headers.get(dotted.lower(), _MISSING) if kind == "header" else (
