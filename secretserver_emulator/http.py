@@ -157,6 +157,24 @@ def approval_required() -> ApiError:
                           "message": "The requested Secret requires approval."})
 
 
+def comment_required() -> ApiError:
+    """Contract §5 (PSI#91): code and message confirmed; the 400 status is our choice (PSI#90 saw a 500)."""
+    return ApiError(400, {"errorCode": "API_ValidateSecretAccessCommentRequired",
+                          "message": "The requested Secret requires a comment when viewed."})
+
+
+def checkout_required() -> ApiError:
+    # UNCONFIRMED errorCode and message, in the API_ValidateSecretAccess… family of the confirmed ones.
+    return ApiError(400, {"errorCode": "API_ValidateSecretAccessCheckoutRequired",
+                          "message": "The requested Secret requires check out."})
+
+
+def checked_out_by_another() -> ApiError:
+    # UNCONFIRMED errorCode and message.
+    return ApiError(400, {"errorCode": "API_ValidateSecretAccessCheckedOutByAnotherUser",
+                          "message": "The requested Secret is checked out by another user."})
+
+
 def auth_failed() -> ApiError:
     """Missing, expired or revoked bearer token (403, AuthenticationFailedResponse)."""
     return ApiError(403, {"message": "Authentication failed."})
