@@ -23,6 +23,14 @@ ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 # Attributes Secret Server holds (or the server computes): never part of the extra data.
 USER_MAPPED = frozenset({"schemas", "id", "meta", "userName", "displayName", "active", "password", "groups"})
 GROUP_MAPPED = frozenset({"schemas", "id", "meta", "displayName", "members"})
+# Bookkeeping keys inside the extra data (never SCIM attributes: they start with "_").
+UNSET = "_unset"  # mapped attributes the client removed: Secret Server keeps a value, SCIM shows none
+MEMBER_DISPLAY = "_memberDisplay"  # {user id: the display the client gave the member}
+UNSETTABLE = ("displayName", "active")
+
+
+def _extra_attributes(extra: dict, mapped: frozenset) -> dict:
+    return {k: v for k, v in extra.items() if k not in mapped and not k.startswith("_")}
 LOCAL_DOMAIN_IDS = (None, -1, 0)
 
 
@@ -76,10 +84,12 @@ def user_to_scim(user, extra: dict | None = None, *, created: datetime | None = 
             emails.pop(slot)
     elif ss_email:
         emails = [{"value": ss_email, "type": "work", "primary": True}]
-    payload = {"schemas": [USER_SCHEMA], "id": str(user.id), **{k: v for k, v in extra.items()
-                                                                 if k not in USER_MAPPED},
+    payload = {"schemas": [USER_SCHEMA], "id": str(user.id), **_extra_attributes(extra, USER_MAPPED),
                "userName": user.user_name, "displayName": user.display_name or user.user_name,
                "active": bool(user.enabled)}
+    for name in extra.get(UNSET) or ():
+        if name in UNSETTABLE:
+            payload.pop(name, None)
     if emails:
         payload["emails"] = emails
     if ENTERPRISE_SCHEMA in payload:
@@ -95,7 +105,7 @@ class UserWrite:
     user_name: str
     display_name: str
     email_address: str
-    enabled: bool
+    enabled: bool | None  # None: the client sent no ``active`` (Secret Server keeps its value)
     password: str | None
     extra: dict
     external_id: str = ""
@@ -123,25 +133,30 @@ def user_from_scim(payload: dict, password: str | None = None) -> UserWrite:
     slot = _email_slot(emails)
     email = str(emails[slot].get("value") or "").strip() if slot is not None else ""
     extra = {k: v for k, v in payload.items() if k not in USER_MAPPED and v not in (None, [], {})}
+    unset = [name for name in UNSETTABLE if payload.get(name) in (None, "")]
+    if unset:
+        extra[UNSET] = unset
     active = payload.get("active")
     return UserWrite(user_name=str(payload.get("userName") or "").strip(), display_name=derived_display_name(payload),
-                     email_address=email, enabled=True if active is None else bool(active), password=password or None,
+                     email_address=email, enabled=None if active is None else bool(active), password=password or None,
                      extra=extra, external_id=str(payload.get("externalId") or ""))
 
 
-def member_to_scim(user) -> dict:
+def member_to_scim(user, display: str | None = None) -> dict:
     return {"value": str(user.id), "$ref": f"Users/{user.id}", "type": "User",
-            "display": user.display_name or user.user_name}
+            "display": display or user.display_name or user.user_name}
 
 
 def group_to_scim(group, members: list | None, extra: dict | None = None, *, created: datetime | None = None,
                   last_modified: datetime | None = None) -> dict:
     """The SCIM Group for a Secret Server group; ``members`` are user-like objects, or None when not loaded."""
     extra = dict(extra or {})
-    payload = {"schemas": [GROUP_SCHEMA], "id": str(group.id),
-               **{k: v for k, v in extra.items() if k not in GROUP_MAPPED}, "displayName": group.name}
+    displays = extra.get(MEMBER_DISPLAY) or {}
+    payload = {"schemas": [GROUP_SCHEMA], "id": str(group.id), **_extra_attributes(extra, GROUP_MAPPED),
+               "displayName": group.name}
     if members:
-        payload["members"] = [member_to_scim(m) for m in sorted(members, key=lambda m: m.id)]
+        payload["members"] = [member_to_scim(m, displays.get(str(m.id)))
+                              for m in sorted(members, key=lambda m: m.id)]
     payload["meta"] = _meta("Group", payload, getattr(group, "created", None) or created, last_modified)
     return payload
 
@@ -160,12 +175,16 @@ class BadMemberValue(ValueError):
 
 def group_from_scim(payload: dict) -> GroupWrite:
     """Secret Server name and member user ids, plus extras, from a SCIM Group (JSON)."""
-    ids = []
+    ids, displays = [], {}
     for member in payload.get("members") or []:
         value = str((member or {}).get("value") or "").strip()
         if not value.isdigit():
             raise BadMemberValue(value)
         ids.append(int(value))
+        if (member or {}).get("display"):
+            displays[str(int(value))] = str(member["display"])[:255]
     extra = {k: v for k, v in payload.items() if k not in GROUP_MAPPED and v not in (None, [], {})}
+    if displays:
+        extra[MEMBER_DISPLAY] = displays
     return GroupWrite(name=str(payload.get("displayName") or "").strip(), member_ids=tuple(dict.fromkeys(ids)),
                       extra=extra, external_id=str(payload.get("externalId") or ""))

@@ -23,6 +23,7 @@ from scim2_models import (
     ETag,
     Filter,
     Group,
+    Mutability,
     Pagination,
     Patch,
     ResourceType,
@@ -38,7 +39,27 @@ POLICY = ScimPolicy(unknown=ScimPolicy.Unknown.ignore,
                     unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create)
 
 RESOURCE_TYPES = (ResourceType.from_resource(User[EnterpriseUser]), ResourceType.from_resource(Group))
-SCHEMAS = (User.to_schema(), EnterpriseUser.to_schema(), Group.to_schema())
+
+
+def _truthful(schema, changes: dict):
+    """The RFC schema with the mutability Secret Server really offers (``{"attr" or "attr.sub": mutability}``)."""
+    def patch(attributes, prefix=""):
+        out = []
+        for attribute in attributes or []:
+            name = prefix + attribute.name
+            update = {}
+            if name in changes:
+                update["mutability"] = changes[name]
+            if attribute.sub_attributes:
+                update["sub_attributes"] = patch(attribute.sub_attributes, name + ".")
+            out.append(attribute.model_copy(update=update) if update else attribute)
+        return out
+    return schema.model_copy(update={"attributes": patch(schema.attributes)})
+
+
+# Secret Server cannot rename a user (UserUpdateArgs has no userName): userName is set once, at creation.
+SCHEMAS = (_truthful(User.to_schema(), {"userName": Mutability.immutable}), EnterpriseUser.to_schema(),
+           Group.to_schema())
 # Issue 12 (PAM): Containers, PrivilegedData, ContainerPermissions join RESOURCE_TYPES and SCHEMAS here, and
 # their storages join scim.storage.RESOURCE_STORES.
 

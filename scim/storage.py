@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scim2_models import NotImplementedException, Resource, ResourceType, ResponseParameters, SearchRequest
+from scim2_models import Resource, ResourceType, ResponseParameters, SearchRequest
 from scim2_server.storage import ScimStorage, SearchPage
 
 from scim.services.context import ScimContext
@@ -35,10 +35,15 @@ class SecretServerStorage(ScimStorage):
 
     def search(self, resource_types: list[ResourceType], search_request: SearchRequest[Any], *,
                position: Any = None) -> SearchPage:
-        if len(resource_types) != 1:
-            raise NotImplementedException(detail="Search at the service root is not supported; "
-                                                 "search /Users or /Groups")
-        return self._store(resource_types[0]).search(self.ctx, search_request)
+        if len(resource_types) == 1:
+            return self._store(resource_types[0]).search(self.ctx, search_request)
+        # At the root (RFC 7644 §3.4.2.1): every type's matches, then one sort and one page over them all.
+        everything = search_request.model_copy(update={"start_index": 1, "count": None})
+        found = [r for rt in resource_types for r in self._store(rt).search(self.ctx, everything).resources]
+        found = search_request.sort(found)
+        start = search_request.start_index_0 or 0
+        count = search_request.count
+        return SearchPage(len(found), found[start:None if count is None else start + count])
 
     def create(self, resource_type: ResourceType, resource: Resource[Any]) -> Resource[Any]:
         return self._store(resource_type).create(self.ctx, resource)

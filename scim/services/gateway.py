@@ -31,6 +31,7 @@ from connector.secretserver.transport import CALL_COUNTER
 from connector.services.configuration_service import settings_current
 from connector.services.connection import app_client, connector_is_configured
 from scim import errors as E
+from scim.dialects import bulk_body_normalise, patch_body_normalise
 from scim.provider import scim_provider
 from scim.service import ConnectorScimService
 from scim.services import threshold
@@ -142,11 +143,14 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
         if len(scim_request.body) > limit:
             raise E.bulk_payload_too_large(limit)
         _bulk_operations_check(scim_request.body, current.bulk_max_operations)
+        scim_request.body = bulk_body_normalise(scim_request.body)
     else:
         limit = int(settings.SCIM_MAX_BODY_BYTES)
         scim_request.body = _read_body(request, limit)
         if len(scim_request.body) > limit:
             raise E.body_too_large(limit)
+        if operation is Operation.patch:
+            scim_request.body = patch_body_normalise(scim_request.body)
     if endpoint is None:
         return ScimHandler(service, _NoStorage()).handle(scim_request)
     ctx = ScimContext(endpoint_id=endpoint.ss_secret_id, endpoint_name=endpoint.name, client=app_client(),

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from pydantic import ValidationError
 from scim2_models import Context, InvalidValueException, MutabilityException, NotFoundException, UniquenessException
@@ -18,7 +19,7 @@ from scim2_models import Context, InvalidValueException, MutabilityException, No
 from connector.secretserver import NotFound
 from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_ATTRIBUTE_REQUIRED, MSG_ATTRIBUTE_UNIQUE, \
     MSG_RESOURCE_NOT_FOUND, directory_object_refused
-from scim.mapping import is_directory_object, user_from_scim, user_to_scim
+from scim.mapping import UNSET, is_directory_object, user_from_scim, user_to_scim
 from scim.services.cache import cached_list, lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
 from scim.services.extras import extra_get, extra_mark_deleted, extra_save, extras_for, ids_by_external_id
@@ -140,7 +141,7 @@ class UserStore:
         return next((u for u in matches if u.user_name.casefold() == wanted), None)
 
     def create(self, ctx: ScimContext, resource):
-        write = user_from_scim(self._payload(resource), resource.password)
+        write = _created(user_from_scim(self._payload(resource), resource.password))
         if not write.user_name:
             raise InvalidValueException(detail=MSG_ATTRIBUTE_REQUIRED.format("userName"))
         existing = self._same_name(ctx, write.user_name)
@@ -154,7 +155,8 @@ class UserStore:
             with secret_server(ctx, write.user_name):
                 user = ctx.client.create_user(write.user_name, write.display_name,
                                               write.password or password_generate(),
-                                              email_address=write.email_address, enabled=write.enabled)
+                                              email_address=write.email_address,
+                                              enabled=True if write.enabled is None else write.enabled)
             extra = extra_save(ctx.endpoint_id, KIND, user.id, data=write.extra, external_id=write.external_id)
             audit.target_id = user.id
             audit.after = _audit_view(user, password_set=bool(write.password))
@@ -168,7 +170,8 @@ class UserStore:
                         message="POST /Users: re-created, the user deleted through SCIM is enabled again") as audit:
             with secret_server(ctx, str(existing.id)):
                 user = ctx.client.update_user(existing, display_name=write.display_name,
-                                              email_address=write.email_address, enabled=write.enabled,
+                                              email_address=write.email_address,
+                                              enabled=True if write.enabled is None else write.enabled,
                                               password=write.password)
             extra = extra_save(ctx.endpoint_id, KIND, user.id, data=write.extra, external_id=write.external_id)
             audit.after = _audit_view(user, password_set=bool(write.password))
@@ -187,7 +190,7 @@ class UserStore:
             changes["display_name"] = write.display_name
         if write.email_address != (current.email_address or ""):
             changes["email_address"] = write.email_address
-        if write.enabled != current.enabled:
+        if write.enabled is not None and write.enabled != current.enabled:
             changes["enabled"] = write.enabled
         action = "scim.user.update"
         if changes.get("enabled") is False:
@@ -223,6 +226,15 @@ class UserStore:
             audit.after = {"enabled": False, "deletedThroughScim": True}
         lists_invalidate()
         ctx.memo.pop((KIND, str(resource_id)), None)
+
+
+def _created(write):
+    """At creation a missing ``active`` means enabled (shown as ``active: true``), not "unset"."""
+    unset = [n for n in write.extra.get(UNSET, ()) if n != "active"]
+    extra = {k: v for k, v in write.extra.items() if k != UNSET}
+    if unset:
+        extra[UNSET] = unset
+    return replace(write, extra=extra)
 
 
 def _audit_view(user, *, password_set: bool = False) -> dict:
