@@ -78,6 +78,8 @@ class State:
             seed = copy.deepcopy(self.seed)
             self.settings = {**DEFAULT_SETTINGS, **seed.get("settings", {})}
             self.roles = seed.get("roles", {})
+            # Role ids follow the seed's order unless the seed names them (UNCONFIRMED: real ids).
+            self.role_ids = {name: seed.get("roleIds", {}).get(name, n) for n, name in enumerate(self.roles, start=1)}
             self.clock_offset = 0.0
             self.tokens: dict[str, dict] = {}
             self.refresh_tokens: dict[str, dict] = {}
@@ -216,7 +218,7 @@ class State:
     def to_dict(self) -> dict:
         with self.lock:
             data = {t: list(getattr(self, t).values()) for t in TABLES}
-            data.update(settings=self.settings, roles=self.roles, clockOffset=self.clock_offset,
+            data.update(settings=self.settings, roles=self.roles, roleIds=self.role_ids, clockOffset=self.clock_offset,
                         tokens=self.tokens, refreshTokens=self.refresh_tokens, sessions=self.sessions,
                         nextId=self.next_id)
             return copy.deepcopy(data)
@@ -228,6 +230,7 @@ class State:
             self.reindex()
             self.settings = data["settings"]
             self.roles = data["roles"]
+            self.role_ids = data.get("roleIds") or {name: n for n, name in enumerate(self.roles, start=1)}
             self.clock_offset = data.get("clockOffset", 0.0)
             self.tokens = data.get("tokens", {})
             self.refresh_tokens = data.get("refreshTokens", {})
@@ -306,9 +309,18 @@ class State:
     def everyone_group(self) -> dict:
         return self.groups[min(self._everyone_ids)]
 
+    def role_names(self, user: dict) -> list[str]:
+        """Roles assigned to the user directly, then through its groups (in that order, no repeats)."""
+        names = list(dict.fromkeys(user.get("roles", [])))
+        for gid in sorted(self.group_ids_of(user)):
+            for role in self.groups[gid].get("roles", []):
+                if role not in names:
+                    names.append(role)
+        return names
+
     def role_permissions(self, user: dict) -> list[str]:
         names: list[str] = []
-        for role in user.get("roles", []):
+        for role in self.role_names(user):
             for perm in self.roles.get(role, []):
                 if perm not in names:
                     names.append(perm)
