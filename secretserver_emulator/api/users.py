@@ -281,10 +281,10 @@ def delete_user(ctx, id):
 
 @route("POST", "/api/v1/users/change-password")
 def change_own_password(ctx):
-    """The caller changes their own password: {currentPassword, newPassword} -> true.
+    """The caller changes their own password: UserChangePasswordArgs {currentPassword, newPassword} -> UserModel.
 
-    EXTENSION (not in the contract; UNCONFIRMED body): a wrong current password is 400 with
-    modelState.currentPassword; the policy applies to newPassword.
+    EXTENSION (SPEC users_service_change_password; error bodies UNCONFIRMED): a wrong current password is
+    400 with modelState.currentPassword; the policy applies to newPassword.
     """
     state, data, user = ctx.state, ctx.data(), ctx.user
     errors = {}
@@ -299,7 +299,7 @@ def change_own_password(ctx):
     if errors:
         raise invalid(errors)
     _set_password(ctx, user, data["newPassword"])
-    return True
+    return user_model(state, user)
 
 
 @route("GET", "/api/v1/users/{id:int}/groups")

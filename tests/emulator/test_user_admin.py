@@ -191,8 +191,9 @@ def test_change_own_password(emulator, as_user):
     bob = as_user("bob")
     wrong = bob.post("/api/v1/users/change-password", json={"currentPassword": "nope", "newPassword": "x"})
     assert set(wrong.json()["modelState"]) == {"currentPassword", "newPassword"}
-    assert bob.ok("POST", "/api/v1/users/change-password",
-                  json={"currentPassword": "Bob-Passw0rd!", "newPassword": "Bobs-New-Passw0rd!"}) is True
+    changed = bob.ok("POST", "/api/v1/users/change-password",
+                     json={"currentPassword": "Bob-Passw0rd!", "newPassword": "Bobs-New-Passw0rd!"})
+    assert changed["userName"] == "bob" and USER_MODEL_KEYS <= set(changed)
     assert token_status(emulator, "bob", "Bobs-New-Passw0rd!") == 200
 
 
