@@ -35,7 +35,8 @@ string), ``$contains`` (substring or list item), ``$not_contains``, ``$startswit
 missing list is empty), ``$each`` (every item matches).
 
 Checked on every response, whatever the file says: SCIM responses with a body are ``application/scim+json``;
-errors carry the SCIM Error schema and a *string* ``status`` equal to the HTTP status; 401 carries
+errors carry the SCIM Error schema and a *string* ``status`` equal to the HTTP status, and a detail free of
+tracebacks and library reports (pydantic's "validation error for …"); 401 carries
 ``WWW-Authenticate: Bearer``; a password sent in the request never comes back in the response.
 
 Set ``SCIM_REPLAY_TRACE=1`` (with ``pytest -s``) to print every exchange.
@@ -62,6 +63,8 @@ ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 _VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _TYPES = {"int": int, "str": str, "bool": bool, "list": list, "dict": dict}
 _MISSING = object()
+# An error's detail is for the identity provider's administrator: never a traceback or a library's own report.
+_INTERNALS = ("Traceback (most recent call last)", "errors.pydantic.dev", "validation error for ", 'File "/')
 
 
 @dataclass
@@ -287,6 +290,10 @@ def protocol_problems(response: Response, sent_passwords: list[str]) -> list[str
             if body.get("status") != str(response.status):
                 problems.append(f"error body status {body.get('status')!r}, expected the string "
                                 f"{str(response.status)!r}")
+            detail = str(body.get("detail", ""))
+            leaked = [marker for marker in _INTERNALS if marker in detail]
+            if leaked:
+                problems.append(f"error detail exposes internals ({', '.join(leaked)}): {detail[:200]!r}")
     if response.status == 401 and not response.headers.get("www-authenticate", "").lower().startswith("bearer"):
         problems.append(f"401 without WWW-Authenticate: Bearer ({response.headers.get('www-authenticate')!r})")
     for password in sent_passwords:

@@ -67,6 +67,9 @@ def test_query_is_percent_encoded():
     (Response(400, SCIM, json.dumps({"schemas": ["x"], "status": "400"})), "schemas"),
     (Response(401, SCIM, json.dumps({"schemas": [ERROR], "status": "401"})), "WWW-Authenticate"),
     (Response(201, SCIM, json.dumps({"password": "Sekrit-1"})), "password"),
+    (Response(400, SCIM, json.dumps({"schemas": [ERROR], "status": "400", "detail":
+              "1 validation error for User\nactive\n  For further information visit https://errors.pydantic.dev/"})),
+     "internals"),
 ])
 def test_protocol_rules_catch_bad_responses(response, fragment):
     problems = protocol_problems(response, ["Sekrit-1"])
