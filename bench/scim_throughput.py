@@ -311,6 +311,13 @@ def main() -> None:
         if len(scim_seen) != len(set(scim_seen)) or len(scim_seen) != scim_total:
             raise SystemExit(f"the SCIM walk saw {len(scim_seen)} resources ({len(set(scim_seen))} distinct), "
                              f"totalResults {scim_total}")
+    except BaseException:
+        log = os.path.join(_WORKDIR, "gunicorn.log")
+        if os.path.exists(log):
+            with open(log, "rb") as handle:
+                print("--- gunicorn log (tail) ---\n" + handle.read()[-3000:].decode("utf-8", "replace"),
+                      file=sys.stderr)
+        raise
     finally:
         stop(connector)
         stop(emulator)
