@@ -13,6 +13,7 @@ from connector.configuration import ConnectorSettings, SettingsDocument
 from connector.crypto import encrypt_secret
 from connector.models import ConnectorBootstrap
 from connector.secretserver import SecretServerClient
+from scim.services.cache import lists_clear_local
 from tests.scim_replays.replay import Response, SecretServerProbe
 
 APP_USER, APP_PASSWORD = "scim-app", "App-Passw0rd!"
@@ -29,10 +30,12 @@ def configured_connector(ss, db, settings):
     scim_secret = app.create_secret(stub, name=f"SCIMSecret {HOSTNAME}", folder_id=folder.id, fields={
         "url": ss.url, "username": APP_USER, "password": APP_PASSWORD,
         "notes": SettingsDocument(ConnectorSettings(allow_http_endpoints=True), 0).to_json()})
-    return ConnectorBootstrap.objects.create(
+    lists_clear_local()  # the emulator was reset: ids repeat, so no list cached by an earlier test may survive
+    yield ConnectorBootstrap.objects.create(
         secret_server_url=ss.url, allow_http=True, app_username=APP_USER,
         app_password_encrypted=encrypt_secret(APP_PASSWORD), folder_id=folder.id,
         scim_secret_id=scim_secret.id, hostname=HOSTNAME, configured_by="admin")
+    lists_clear_local()
 
 
 @pytest.fixture
