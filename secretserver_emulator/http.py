@@ -237,22 +237,24 @@ def _norm(value):
 
 
 def _sort_key_for(records: list, name: str, build):
-    """A key function for `name` (matched case-insensitively against the record, else its built model).
+    """A key function for `name`, matched case-insensitively against the response model's fields.
 
-    Resolved once per call, not per record, so sorting 10,000 rows stays cheap.
-    None when no record has such a field (the natural order is kept).
+    Resolved once per call, not per record, so sorting 10,000 rows stays cheap: when the stored row has
+    the model's field under the same name its value is used directly, otherwise each row's model is
+    built. Only fields the response shows can be sorted on (a stored password never can).
+    None when there is no such field (the natural order is kept).
     """
-    wanted = name.lower()
-    for record in records:
-        raw = next((k for k in record if isinstance(k, str) and k.lower() == wanted), None)
-        if raw is not None:
-            return lambda r: _norm(r.get(raw))
-        if build is not None:
-            built = next((k for k in build(record) if k.lower() == wanted), None)
-            if built is not None:
-                return lambda r: _norm(build(r).get(built))
+    if not records:
         return None
-    return None
+    wanted = name.lower()
+    first = records[0]
+    model = build(first) if build is not None else first
+    field = next((k for k in model if isinstance(k, str) and k.lower() == wanted), None)
+    if field is None:
+        return None
+    if build is None or field in first:
+        return lambda r: _norm(r.get(field))
+    return lambda r: _norm(build(r).get(field))
 
 
 def page(records: list, query: CIDict, default_sort: str = "id", build=None, presorted: bool = False) -> dict:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..http import ApiError, as_int, deleted, invalid, iso, not_found, page
 from ..router import route
 from ..state import LOCAL_DOMAIN
-from .users import domain_name, get_user, require
+from .users import USER_READERS, domain_name, get_user, require
 
 GROUP_READERS = ("View Groups", "Administer Groups")
 GROUP_ADMINS = ("Administer Groups",)
@@ -134,6 +134,18 @@ def search_groups(ctx):
 @route("GET", "/api/v1/groups/{id:int}")
 def read_group(ctx, id):
     return group_model(ctx.state, _group(ctx, id))
+
+
+@route("GET", "/api/v1/users/{id:int}/groups")
+def user_groups(ctx, id):
+    """GroupUserSummary rows of the user's groups: Everyone and explicit memberships, not the personal group.
+    The user themselves, or a user reader."""
+    state = ctx.state
+    if id != ctx.user["id"]:
+        require(state, ctx.user, USER_READERS)
+    user = get_user(state, id)
+    rows = [state.groups[g] for g in sorted(member_group_ids(state, user))]
+    return page(rows, ctx.query, "groupName", build=lambda g: group_user_summary(state, g, user))
 
 
 @route("GET", "/api/v1/groups/{id:int}/users")

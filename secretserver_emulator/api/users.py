@@ -1,4 +1,6 @@
-"""Users (docs §3): search, read, create, update, disable, the caller's own password, groups of a user.
+"""Users (docs §3): search, read, create, update, disable, the caller's own password.
+
+A user's groups (`GET /api/v1/users/{id}/groups`) are served by groups.py.
 
 Who may do what (UNCONFIRMED which role permissions gate the reads): reading
 other users needs "View Users" or "Administer Users"; creating, updating and
@@ -300,15 +302,3 @@ def change_own_password(ctx):
         raise invalid(errors)
     _set_password(ctx, user, data["newPassword"])
     return user_model(state, user)
-
-
-@route("GET", "/api/v1/users/{id:int}/groups")
-def user_groups(ctx, id):
-    """GroupUserSummary rows of the user's groups: Everyone and explicit memberships, not the personal group."""
-    state = ctx.state
-    if id != ctx.user["id"]:
-        require(state, ctx.user, USER_READERS)
-    user = get_user(state, id)
-    from .groups import group_user_summary, member_group_ids
-    rows = [state.groups[g] for g in sorted(member_group_ids(state, user))]
-    return page(rows, ctx.query, "groupName", build=lambda g: group_user_summary(state, g, user))

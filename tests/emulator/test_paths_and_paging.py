@@ -54,3 +54,15 @@ def test_invalid_json_body_is_a_validation_error(app):
     response = app.call("POST", "/api/v1/folders", data="{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json()["message"] == "The request is invalid." and "args" in response.json()["modelState"]
+
+
+def test_only_fields_of_the_response_can_be_sorted_on(app):
+    """A stored field the response does not show (the password) must not order the results."""
+    by_password = app.ok("GET", "/api/v1/users?take=100&sortBy[0].name=password&sortBy[0].direction=desc")
+    natural = app.ok("GET", "/api/v1/users?take=100")
+    assert [u["id"] for u in by_password["records"]] == [u["id"] for u in natural["records"]]
+    by_display = app.ok("GET", "/api/v1/users?take=100&sortBy[0].name=DISPLAYNAME")
+    names = [u["displayName"].lower() for u in by_display["records"]]
+    assert names == sorted(names)
+    by_domain = app.ok("GET", "/api/v1/users?take=100&sortBy[0].name=domainName&sortBy[0].direction=desc")
+    assert by_domain["records"][0]["domainName"] == "CORP"  # a model-only field: built, then sorted
