@@ -76,7 +76,7 @@ def service_config(*, bulk_max_operations: int, bulk_max_payload: int, max_resul
         patch=Patch(supported=True),
         bulk=Bulk(supported=True, max_operations=bulk_max_operations, max_payload_size=bulk_max_payload),
         filter=Filter(supported=True, max_results=max_results),
-        change_password=ChangePassword(supported=False),
+        change_password=ChangePassword(supported=True),  # PUT/PATCH "password" sets the Secret Server password
         sort=Sort(supported=True),
         etag=ETag(supported=True),
         pagination=Pagination(index=True, cursor=False,

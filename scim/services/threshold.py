@@ -6,8 +6,8 @@ upstream failure resets it. Client errors (4xx, 404s, validation) never count: a
 sending bad requests cannot disable the service for everyone (the vendor's weak spot).
 
 At the threshold one worker (``cache.add`` elects it) writes "SCIM Connector Disabled" into the settings
-in the SCIMSecret through the configuration service (audited there), audits why, and resets the count,
-so clearing Disabled starts from zero. SCIM then answers 503 while sign-in and settings keep working.
+in the SCIMSecret through the configuration service (audited there), audits why, and takes the counted
+failures off the count (atomically), so clearing Disabled starts from zero. SCIM then answers 503 while sign-in and settings keep working.
 """
 from __future__ import annotations
 
@@ -67,7 +67,10 @@ def failure_record(threshold: int, *, disable=None) -> bool:
         return False
     try:
         (disable or connector_disable)(count, threshold)
-        cache.set(COUNT_KEY, 0, COUNT_TTL)
+        try:  # take away what this crossing counted, atomically: failures counted meanwhile stay counted
+            cache.decr(COUNT_KEY, count)
+        except ValueError:
+            pass
         return True
     finally:
         cache.delete(DISABLING_KEY)

@@ -116,3 +116,11 @@ def scim(endpoint):
 def ss_calls(ss) -> list[str]:
     """Secret Server API calls the emulator received since its request log was last cleared (token calls too)."""
     return [f"{r.method} {r.path}" for r in ss.requests if not r.path.startswith("/_emulator")]
+
+
+@pytest.fixture
+def admin_client(client, connector):
+    from tests.helpers import sign_in_as
+
+    sign_in_as(client, "admin", "administrator")
+    return client

@@ -125,7 +125,7 @@ def test_discovery_is_truthful(scim, set_settings):
     config = scim.get("/v2/ServiceProviderConfig").json_body
     assert config["bulk"] == {"supported": True, "maxOperations": 50, "maxPayloadSize": 4096}
     assert config["patch"]["supported"] and config["sort"]["supported"] and config["etag"]["supported"]
-    assert config["changePassword"]["supported"] is False
+    assert config["changePassword"]["supported"] is True  # PATCH password sets it in Secret Server
     assert config["filter"] == {"supported": True, "maxResults": 1000}
     assert config["authenticationSchemes"][0]["type"] == "oauthbearertoken"
     types = scim.get("/v2/ResourceTypes").json_body

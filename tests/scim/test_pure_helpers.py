@@ -78,3 +78,12 @@ def test_bearer_token(header, token):
 
 def test_audit_aggregation_points():
     assert [n for n in range(1, 1001) if _power_of_ten(n)] == [1, 10, 100, 1000]
+
+
+def test_validation_details_lose_the_library_internals():
+    from scim.service import clean_detail
+
+    raw = ("1 validation error for User[EnterpriseUser]\nactive\n  Input should be a valid boolean, unable to "
+           "interpret input [type=bool_parsing]\n    For further information visit https://errors.pydantic.dev/2.14/v/x")
+    assert clean_detail(raw) == "active: Input should be a valid boolean, unable to interpret input"
+    assert clean_detail("Attribute 'userName' is immutable") == "Attribute 'userName' is immutable"
