@@ -264,8 +264,82 @@ def add_member(ctx, id):
     user = get_user(state, user_id)
     if not state.add_member(group, user_id):
         raise invalid({"userId": f"User {user['userName']} is already a member of group {group['name']}."})
+    return group_user_model(state, group, user)
+
+
+def group_user_model(state, group, user) -> dict:
     summary = group_user_summary(state, group, user)
     return {k: summary[k] for k in ("groupId", "groupName", "groupDomainId", "userId", "userName", "userDomainId")}
+
+
+@route("GET", "/api/v1/groups/{id:int}/users/{userId:int}")
+def read_member(ctx, id, userId):
+    """EXTENSION (SPEC groups_service_get_group_user): GroupUserModel of one member; not a member -> 404."""
+    state = ctx.state
+    group = _group(ctx, id)
+    user = state.users.get(userId)
+    if not user or not state.is_member(group, userId):
+        raise not_found("GroupUser", userId)
+    return group_user_model(state, group, user)
+
+
+def _user_ids(data, key, errors, state, required=True) -> list[int] | None:
+    raw = data.get(key)
+    if raw is None:
+        if required:
+            errors[key] = f"The {key} field is required."
+        return None
+    if not isinstance(raw, list):
+        errors[key] = f"The {key} field must be a list of user ids."
+        return None
+    ids = []
+    for item in raw:
+        uid = as_int(item)
+        if uid is None or uid not in state.users:
+            errors[key] = f"User {item} not found."
+        elif uid not in ids:
+            ids.append(uid)
+    return ids
+
+
+@route("PUT", "/api/v1/groups/{id:int}/users")
+def replace_members(ctx, id):
+    """EXTENSION (SPEC groups_service_update_group_members): GroupMemberAssignmentRequest {userIds} -> the exact
+    member list ([] empties the group) -> {"success": true}. Validated as a whole before any change."""
+    state, data = ctx.state, ctx.data()
+    group = _group(ctx, id, GROUP_ADMINS)
+    _members_editable(group)
+    errors = {}
+    wanted = _user_ids(data, "userIds", errors, state)
+    if errors:
+        raise invalid(errors)
+    for uid in [u for u in group.get("memberIds", []) if u not in wanted]:
+        state.remove_member(group, uid)
+    for uid in wanted:
+        state.add_member(group, uid)
+    return {"success": True}
+
+
+@route("PATCH", "/api/v1/groups/{id:int}/users")
+def patch_members(ctx, id):
+    """EXTENSION (SPEC groups_service_patch_group_membership): GroupMembershipPatchModel {addedUserIds,
+    removeUserIds} -> {"success": true}. Adding a member or removing a non-member is a no-op (UNCONFIRMED);
+    unknown user ids refuse the whole patch."""
+    state, data = ctx.state, ctx.data()
+    group = _group(ctx, id, GROUP_ADMINS)
+    _members_editable(group)
+    errors = {}
+    added = _user_ids(data, "addedUserIds", errors, state, required=False) or []
+    removed = _user_ids(data, "removeUserIds", errors, state, required=False) or []
+    if set(added) & set(removed):
+        errors["addedUserIds"] = "A user cannot be both added and removed."
+    if errors:
+        raise invalid(errors)
+    for uid in removed:
+        state.remove_member(group, uid)
+    for uid in added:
+        state.add_member(group, uid)
+    return {"success": True}
 
 
 @route("DELETE", "/api/v1/groups/{id:int}/users/{userId:int}")

@@ -165,3 +165,38 @@ def test_search_lists_no_personal_groups_and_pages(app):
     assert [g["name"] for g in app.ok("GET", "/api/v1/groups?filter.domainId=1")["records"]] == ["CORP Engineers"]
     desc = app.ok("GET", "/api/v1/groups?filter.searchText=paged&sortBy[0].name=name&sortBy[0].direction=desc")
     assert desc["records"][0]["name"] == "Paged 6"
+
+
+def test_replace_and_patch_the_member_list_in_one_call(app):
+    group = new_group(app)
+    members = lambda: [m["userId"] for m in app.ok("GET", f"/api/v1/groups/{group['id']}/users?take=100")["records"]]  # noqa: E731,E501
+    assert app.ok("PUT", f"/api/v1/groups/{group['id']}/users", json={"userIds": [5, 6, 6, 7]}) == {"success": True}
+    assert sorted(members()) == [5, 6, 7]
+    app.ok("PUT", f"/API/V1/GROUPS/{group['id']}/USERS/", json={"UserIds": [7, 8]})
+    assert sorted(members()) == [7, 8]
+    assert app.ok("PATCH", f"/api/v1/groups/{group['id']}/users",
+                  json={"addedUserIds": [5, 7], "removeUserIds": [8, 9]}) == {"success": True}
+    assert sorted(members()) == [5, 7]
+    unknown = app.put(f"/api/v1/groups/{group['id']}/users", json={"userIds": [5, 999]})
+    assert unknown.json()["modelState"] == {"userIds": ["User 999 not found."]}
+    assert sorted(members()) == [5, 7]  # nothing changed
+    both = app.patch(f"/api/v1/groups/{group['id']}/users", json={"addedUserIds": [6], "removeUserIds": [6]})
+    assert both.status_code == 400
+    assert list(app.put(f"/api/v1/groups/{group['id']}/users", json={}).json()["modelState"]) == ["userIds"]
+    app.ok("PUT", f"/api/v1/groups/{group['id']}/users", json={"userIds": []})
+    assert members() == []
+    assert [g["groupName"] for g in app.ok("GET", "/api/v1/users/5/groups")["records"]] == ["Everyone"]
+    for path in ("/api/v1/groups/1/users", "/api/v1/groups/4/users", "/api/v1/groups/105/users"):
+        assert app.put(path, json={"userIds": [5]}).status_code == 400, path
+        assert app.patch(path, json={"addedUserIds": [5]}).status_code == 400, path
+
+
+def test_read_one_member(app, as_user):
+    group = new_group(app)
+    app.ok("POST", f"/api/v1/groups/{group['id']}/users", json={"userId": 5})
+    assert app.ok("GET", f"/api/v1/groups/{group['id']}/users/5") == {
+        "groupId": group["id"], "groupName": "Team", "groupDomainId": -1, "userId": 5, "userName": "alice",
+        "userDomainId": -1}
+    assert app.get(f"/api/v1/groups/{group['id']}/users/6").status_code == 404
+    assert app.ok("GET", "/api/v1/groups/1/users/6")["groupName"] == "Everyone"
+    assert as_user("alice").get(f"/api/v1/groups/{group['id']}/users/5").json() == DENIED
