@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..http import ApiError, as_int, deleted, invalid, iso, not_found, page
 from ..router import route
 from ..state import LOCAL_DOMAIN
-from .users import USER_READERS, domain_name, get_user, require
+from .users import USER_READERS, bool_field, domain_name, get_user, require
 
 GROUP_READERS = ("View Groups", "Administer Groups")
 GROUP_ADMINS = ("Administer Groups",)
@@ -100,18 +100,6 @@ def _name(data, errors, required=True):
     return name
 
 
-def _enabled(data, errors, default):
-    value = data.get("enabled")
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    errors["enabled"] = "The Enabled field must be true or false."
-    return default
-
-
 # ---- reads -------------------------------------------------------------------------------
 
 @route("GET", "/api/v1/groups")
@@ -174,7 +162,7 @@ def create_group(ctx):
     require(state, ctx.user, GROUP_ADMINS)
     errors = {}
     name = _name(data, errors)
-    enabled = _enabled(data, errors, True)
+    enabled = bool_field(data, "enabled", errors, True)
     domain_id = as_int(data.get("domainId"), LOCAL_DOMAIN)
     if domain_id in (0, None):
         domain_id = LOCAL_DOMAIN
@@ -211,7 +199,7 @@ def update_group(ctx, id):
     elif body_id != id:
         errors["id"] = "The id in the body must match the URL."
     name = _name(data, errors, required=False)
-    enabled = _enabled(data, errors, None)
+    enabled = bool_field(data, "enabled", errors, None)
     if errors:
         raise invalid(errors)
     renaming = name is not None and name != group["name"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from .. import passwords
-from ..http import (ApiError, access_denied, as_bool, as_int, deleted, invalid, iso, not_found, page,
+from ..http import (ApiError, access_denied, as_int, deleted, invalid, iso, not_found, page,
                     values)
 from ..router import route
 from ..state import LOCAL_DOMAIN
@@ -117,7 +117,8 @@ def _email(data, errors):
     return email.strip()
 
 
-def _bool(data, key, errors, default=None):
+def bool_field(data, key, errors, default=None):
+    """A JSON boolean (or "true"/"false") from the body; anything else is a validation error."""
     value = data.get(key)
     if value is None:
         return default
@@ -188,8 +189,8 @@ def create_user(ctx):
     name = _text(data, "userName", errors, "UserName", True)
     display = _text(data, "displayName", errors, "DisplayName", True)
     email = _email(data, errors)
-    enabled = _bool(data, "enabled", errors, True)
-    app_account = _bool(data, "isApplicationAccount", errors, False)
+    enabled = bool_field(data, "enabled", errors, True)
+    app_account = bool_field(data, "isApplicationAccount", errors, False)
     domain_id = as_int(data.get("domainId"), LOCAL_DOMAIN)
     if domain_id in (0, None):
         domain_id = LOCAL_DOMAIN
@@ -227,10 +228,10 @@ def update_user(ctx, id):
     changes = {}
     if data.get("displayName") is not None:
         changes["displayName"] = _text(data, "displayName", errors, "DisplayName", True)
-    if "emailAddress" in data:
+    if data.get("emailAddress") is not None:
         changes["emailAddress"] = _email(data, errors)
     for key in ("enabled", "isLockedOut", "isApplicationAccount"):
-        value = _bool(data, key, errors)
+        value = bool_field(data, key, errors)
         if value is not None:
             changes[key] = value
     if data.get("loginFailures") is not None:
