@@ -30,7 +30,8 @@ Body matchers: a mapping matches a JSON object holding at least those keys, each
 a list holding, for each expected item, some matching item; scalars compare strictly (``"False"`` is not
 ``false``). Operators: ``$absent`` (key missing or null), ``$empty`` (missing, null or []), ``$type``
 (int/str/bool/list/dict), ``$len``, ``$nonempty``, ``$eq`` (exact, ordered), ``$ieq`` (case-insensitive
-string), ``$contains`` (substring or list item), ``$not_contains``, ``$startswith``, ``$gte``/``$lte``,
+string), ``$contains`` (substring or list item), ``$not_contains``, ``$none_of`` (a value outside the list),
+``$startswith``, ``$gte``/``$lte``,
 ``$set_of`` ({sub_attribute: [values]}: the values of that sub-attribute over the list, as a set; a
 missing list is empty), ``$each`` (every item matches).
 
@@ -236,6 +237,9 @@ def _match_operators(ops: dict, actual: Any, where: str) -> list[str]:
                 bad = isinstance(actual, list) and any(not match(arg, item) for item in actual)
             if bad:
                 problems.append(f"{where}: expected not to contain {_short(arg)}, got {_short(actual)}")
+        elif op == "$none_of":
+            if any(type(actual) is type(value) and actual == value for value in arg):
+                problems.append(f"{where}: expected none of {_short(arg)}, got {_short(actual)}")
         elif op == "$startswith":
             if not isinstance(actual, str) or not actual.startswith(str(arg)):
                 problems.append(f"{where}: expected to start with {arg!r}, got {_short(actual)}")

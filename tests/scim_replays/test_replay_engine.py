@@ -22,6 +22,7 @@ SCIM = {"content-type": "application/scim+json"}
     ({"s": {"$ieq": "ABC"}}, {"s": "abc"}),
     ({"Resources": {"$len": 1, "$each": {"id": "5"}}}, {"Resources": [{"id": "5", "x": 1}]}),
     ({"l": {"$contains": {"id": "5"}}}, {"l": [{"id": "4"}, {"id": "5"}]}),
+    ({"R": {"$each": {"id": {"$none_of": ["1", "2"]}}}}, {"R": [{"id": "3"}, {"id": "4"}]}),
 ])
 def test_matches(expected, actual):
     assert match(expected, actual) == []
@@ -42,6 +43,7 @@ def test_matches(expected, actual):
     ({"Resources": {"$each": {"id": "5"}}}, {"Resources": [{"id": "5"}, {"id": "6"}]}),
     ({"s": {"$eq": ["a", "b"]}}, {"s": ["b", "a"]}),
     ({"x": {"$startswith": 'W/"'}}, {"x": '"abc"'}),
+    ({"R": {"$each": {"id": {"$none_of": ["1", "2"]}}}}, {"R": [{"id": "3"}, {"id": "2"}]}),
 ])
 def test_mismatches(expected, actual):
     assert match(expected, actual) != []
