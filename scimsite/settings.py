@@ -179,7 +179,9 @@ SCIM_MAX_RESULTS = env.int("SCIM_MAX_RESULTS", default=1000)  # filter.maxResult
 SCIM_MAX_BODY_BYTES = env.int("SCIM_MAX_BODY_BYTES", default=262144)  # every non-bulk request body
 SCIM_CACHE_SECONDS = env.int("SCIM_CACHE_SECONDS", default=30)  # per-endpoint user/group lists (scim/services/cache.py)
 SCIM_AUTH_FAILURES_PER_MINUTE = env.int("SCIM_AUTH_FAILURES_PER_MINUTE", default=30)  # per client address, then 429
-SCIM_EXPOSE_SS_CALLS = env.bool("SCIM_EXPOSE_SS_CALLS", default=False)  # X-Secret-Server-Calls header (benchmarks)
+SCIM_EXPOSE_SS_CALLS = env.bool("SCIM_EXPOSE_SS_CALLS", default=False)
+SCIM_REQUEST_LOG_ASYNC = env.bool("SCIM_REQUEST_LOG_ASYNC", default=True)  # request log rows written in batches
+SCIM_BOOTSTRAP_CACHE_SECONDS = env.int("SCIM_BOOTSTRAP_CACHE_SECONDS", default=10)  # per-process copy of the setup row  # X-Secret-Server-Calls header (benchmarks)
 
 LOGGING = {
     "version": 1,

@@ -29,7 +29,7 @@ from scim2_server.routing import Operation
 
 from connector.secretserver.transport import CALL_COUNTER
 from connector.services.configuration_service import settings_current
-from connector.services.connection import app_client, connector_is_configured
+from connector.services.connection import app_client, bootstrap_get
 from scim import errors as E
 from scim.dialects import bulk_body_normalise, patch_body_normalise
 from scim.provider import scim_provider
@@ -104,8 +104,29 @@ def scim_serve(request) -> ScimResponse:
     return response
 
 
+_bootstrap_cache: list = [None, 0.0]
+
+
+def _bootstrap():
+    """The bootstrap record, kept ``SCIM_BOOTSTRAP_CACHE_SECONDS`` per process: it changes only when the
+    connector is set up again, and a save of the row drops the copy at once (scim/apps.py)."""
+    bootstrap, at = _bootstrap_cache
+    if bootstrap is None or time.monotonic() - at >= settings.SCIM_BOOTSTRAP_CACHE_SECONDS:
+        bootstrap = bootstrap_get()
+        if bootstrap is None or not bootstrap.is_complete:
+            _bootstrap_cache[:] = [None, 0.0]
+            return None
+        _bootstrap_cache[:] = [bootstrap, time.monotonic()]
+    return bootstrap
+
+
+def bootstrap_forget(*args, **kwargs) -> None:
+    _bootstrap_cache[:] = [None, 0.0]
+
+
 def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
-    if not connector_is_configured():
+    bootstrap = _bootstrap()
+    if bootstrap is None:
         raise E.ServiceUnavailableException(detail=E.MSG_NOT_CONFIGURED)
     current = settings_current()
     if current.connector_disabled:
@@ -153,7 +174,7 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
             scim_request.body = patch_body_normalise(scim_request.body)
     if endpoint is None:
         return ScimHandler(service, _NoStorage()).handle(scim_request)
-    ctx = ScimContext(endpoint_id=endpoint.ss_secret_id, endpoint_name=endpoint.name, client=app_client(),
+    ctx = ScimContext(endpoint_id=endpoint.ss_secret_id, endpoint_name=endpoint.name, client=app_client(bootstrap),
                       method=request.method, request=request)
     try:
         return ScimHandler(service, SecretServerStorage(ctx, provider)).handle(scim_request)

@@ -17,6 +17,7 @@ from connector.crypto import encrypt_secret
 from connector.models import ConnectorBootstrap
 from connector.secretserver import SecretServerClient
 from scim.services.cache import lists_clear_local
+from scim.services.gateway import bootstrap_forget
 
 APP_USER, APP_PASSWORD = "scim-app", "App-Passw0rd!"
 ADMIN_USER, ADMIN_PASSWORD = "admin", "Admin-Passw0rd!"
@@ -47,11 +48,13 @@ def connector(ss, ss_app, db, settings):
         "url": ss.url, "username": APP_USER, "password": APP_PASSWORD,
         "notes": SettingsDocument(ConnectorSettings(allow_http_endpoints=True), 0).to_json()})
     lists_clear_local()
+    bootstrap_forget()
     yield ConnectorBootstrap.objects.create(
         secret_server_url=ss.url, allow_http=True, app_username=APP_USER,
         app_password_encrypted=encrypt_secret(APP_PASSWORD), folder_id=folder.id,
         scim_secret_id=scim_secret.id, hostname=HOSTNAME, configured_by="admin")
     lists_clear_local()
+    bootstrap_forget()
 
 
 @pytest.fixture
