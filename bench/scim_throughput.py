@@ -9,6 +9,8 @@ groups (its --users/--groups option), sets the connector up against it (a throwa
 cache at CACHE_URL, default redis://127.0.0.1:6379/12), creates one SCIM endpoint, and serves the connector
 with gunicorn. Then, each time with the same client threads and the same randomly chosen user names:
 
+Direct and SCIM runs alternate in rounds, so a busy machine weighs on both alike.
+
 1. userName lookups: ``GET /v2/Users?filter=userName eq "userNNNNN"`` through the connector, against the same
    lookup sent straight to the emulator (``GET /api/v1/users?filter.searchText=…&filter.includeInactive=true``
    with the application account's token). Throughput ratio connector / direct (target >= 0.8).
@@ -190,6 +192,27 @@ def run_threads(work: list, threads: int, call) -> tuple[float, list[float]]:
     return wall, latencies
 
 
+def alternate(work: list, rounds: int, direct, scim, counter: "CallCounter"):
+    """Direct and SCIM in alternating rounds over the same work, so both see the same machine load.
+
+    Returns (direct wall, direct latencies, SCIM wall, SCIM latencies, token grants, Secret Server calls),
+    the calls counted during the SCIM rounds only.
+    """
+    d_wall = s_wall = 0.0
+    d_lat: list[float] = []
+    s_lat: list[float] = []
+    grants = calls = 0
+    for r in range(rounds):
+        chunk = work[r::rounds]
+        wall, lat = direct(chunk)
+        d_wall, d_lat = d_wall + wall, d_lat + lat
+        counter.clear()
+        wall, lat = scim(chunk)
+        g, c = counter.counts()
+        s_wall, s_lat, grants, calls = s_wall + wall, s_lat + lat, grants + g, calls + c
+    return d_wall, d_lat, s_wall, s_lat, grants, calls
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))]
@@ -204,6 +227,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--worker-threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--probes", type=int, default=200, help="Okta connection tests, one at a time")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="direct and SCIM alternate in this many rounds (same load on a shared machine)")
     args = parser.parse_args()
     t_start = time.monotonic()
     emulator = connector = None
@@ -240,10 +265,9 @@ def main() -> None:
         warm = names[:20]
         run_threads(warm, 2, direct_lookup)
         run_threads(warm, 2, scim_lookup)
-        direct_wall, direct_lat = run_threads(names, args.threads, direct_lookup)
-        counter.clear()
-        scim_wall, scim_lat = run_threads(names, args.threads, scim_lookup)
-        grants, calls = counter.counts()
+        direct_wall, direct_lat, scim_wall, scim_lat, grants, calls = alternate(
+            names, args.rounds, lambda chunk: run_threads(chunk, args.threads, direct_lookup),
+            lambda chunk: run_threads(chunk, args.threads, scim_lookup), counter)
         direct_rps, scim_rps = len(names) / direct_wall, len(names) / scim_wall
         rows.append(("userName eq lookup", len(names), direct_rps, scim_rps, pct(direct_lat, 95), pct(scim_lat, 95),
                      grants, calls))
@@ -264,10 +288,9 @@ def main() -> None:
                 raise AssertionError(f"Okta connection test: {response.status_code} {response.text[:300]}")
 
         probes = list(range(args.probes))
-        direct_wall2, direct_lat2 = run_threads(probes, 1, direct_first_page)
-        counter.clear()
-        okta_wall, okta_lat = run_threads(probes, 1, okta_connection_test)
-        grants2, calls2 = counter.counts()
+        direct_wall2, direct_lat2, okta_wall, okta_lat, grants2, calls2 = alternate(
+            probes, args.rounds, lambda chunk: run_threads(chunk, 1, direct_first_page),
+            lambda chunk: run_threads(chunk, 1, okta_connection_test), counter)
         rows.append(("Okta connection test", len(probes), len(probes) / direct_wall2, len(probes) / okta_wall,
                      pct(direct_lat2, 95), pct(okta_lat, 95), grants2, calls2))
 
