@@ -71,13 +71,14 @@ def check_in(secret):
     secret.update(checkOutUserId=None, checkOutEnd=None)
 
 
-def gate(state, user, secret, comment=None, no_auto_checkout=False, force_check_in=False):
+def gate(state, user, secret, comment=None, no_auto_checkout=False, force_check_in=False, token=None):
     """The comment and check-out rules on top of permissions and approval (`access.secret_for`).
 
     Require Comment applies to every caller, owners included (UNCONFIRMED); the comment comes from the
-    restricted calls' body or an update's `comment`.
+    restricted calls' body, an update's `comment`, or an earlier `view-comment` under the same token.
     """
-    if secret.get("requiresComment") and not str(comment or "").strip():
+    commented = token is not None and secret["id"] in state.tokens.get(token, {}).get("viewComments", [])
+    if secret.get("requiresComment") and not str(comment or "").strip() and not commented:
         raise comment_required()
     if not secret.get("checkOutEnabled"):
         return
@@ -198,7 +199,8 @@ def _load(ctx, id, minimum="View", check_approval=True, comment=None):
     secret = access.secret_for(ctx.state, ctx.user, id, minimum, include_inactive, check_approval)
     if comment is None and ctx.method != "GET" and isinstance(ctx.body, dict):
         comment = ctx.body.get("comment")
-    gate(ctx.state, ctx.user, secret, comment, _option(ctx, "noAutoCheckout"), _option(ctx, "forceCheckIn"))
+    gate(ctx.state, ctx.user, secret, comment, _option(ctx, "noAutoCheckout"), _option(ctx, "forceCheckIn"),
+         ctx.token)
     secret["lastAccessed"] = fmt_dt(ctx.now)
     return secret
 
@@ -237,6 +239,20 @@ def read_restricted_field(ctx, id, slug):
     value = _item(secret, slug).get("itemValue", "")
     _after_read(ctx, secret)
     return value
+
+
+@route("POST", "/api/v1/secret-access-requests/secrets/{id:int}/view-comment")
+def view_comment(ctx, id):
+    """Contract §7: {comment, ticketNumber, ticketSystemId} -> true. The comment then stands for this
+    secret for the rest of the caller's access token (UNCONFIRMED: how long Secret Server honours it)."""
+    data = ctx.data()
+    access.secret_for(ctx.state, ctx.user, id, "View", check_approval=True)
+    if not str(data.get("comment") or "").strip():
+        raise invalid({"comment": "The Comment field is required."})
+    record = ctx.state.tokens.get(ctx.token)
+    if record is not None and id not in record.setdefault("viewComments", []):
+        record["viewComments"].append(id)
+    return True
 
 
 @route("POST", "/api/v1/secrets/{id:int}/check-in")

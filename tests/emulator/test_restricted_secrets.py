@@ -167,3 +167,27 @@ def test_unknown_secret_and_field_on_the_restricted_calls(app, folder):
     assert app.post("/api/v1/secrets/9999/restricted", json={"comment": "x"}).json() == DENIED
     assert app.post(f"/api/v1/secrets/{sid}/restricted/fields/nope", json={}).json()["errorCode"] == "API_FieldNotFound"
     assert app.post("/api/v1/secrets/9999/check-in").json() == DENIED
+
+
+def test_view_comment_lets_the_same_token_read(app, as_user, folder):
+    sid = windows_secret(app, folder["id"], requiresComment=True)["id"]
+    alice = as_user("alice")
+    path = f"/api/v1/secret-access-requests/secrets/{sid}/view-comment"
+    assert list(alice.post(path, json={"comment": " "}).json()["modelState"]) == ["comment"]
+    assert alice.ok("POST", path, json={"comment": "incident 7", "ticketNumber": "INC7"}) is True
+    assert alice.ok("GET", f"/api/v1/secrets/{sid}/fields/password") == "W1n-Secret!"
+    assert as_user("alice").get(f"/api/v1/secrets/{sid}").json() == COMMENT  # a new token needs a new comment
+    assert as_user("bob").get(f"/api/v1/secrets/{sid}").json() == COMMENT
+    assert as_user("carol").post(path, json={"comment": "x"}).json() == DENIED
+
+
+def test_access_options_reflect_comment_and_check_out(app, folder):
+    sid = windows_secret(app, folder["id"], requiresComment=True, checkOutEnabled=True,
+                         checkOutIntervalMinutes=90)["id"]
+    options = app.ok("GET", f"/api/v1/secret-access-requests/secrets/{sid}/options")
+    assert (options["requireCheckout"], options["requireCommentTicketNumber"], options["isDefaultCheckoutInterval"],
+            options["customCheckoutIntervalHours"], options["customCheckoutIntervalMinutes"]) == (True, True, False, 1, 30)
+    plain = windows_secret(app, folder["id"], name="plain")["id"]
+    options = app.ok("GET", f"/api/v1/secret-access-requests/secrets/{plain}/options")
+    assert (options["requireCheckout"], options["requireCommentTicketNumber"], options["isDefaultCheckoutInterval"]) == (
+        False, False, True)
