@@ -51,6 +51,7 @@ MSG_DIRECTORY_GROUP = "Attribute '{0}' is immutable: the group is synchronised f
 MSG_MEMBER_UNKNOWN = "'{0}' not found or disabled: members must be users of this service"
 MSG_SS_REFUSED = "Secret Server refused the change: {0}"
 MSG_INTERNAL = "Internal server error"
+MSG_BAD_HOST = "The Host header names a host this connector does not serve (ALLOWED_HOSTS)."
 
 
 class ServiceUnavailableException(SCIMException):

@@ -21,7 +21,8 @@ import time
 from http import HTTPStatus
 
 from django.conf import settings
-from scim2_models import SCIMException
+from django.core.exceptions import DisallowedHost
+from scim2_models import InvalidValueException, SCIMException
 from scim2_server.handler import ScimHandler
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
@@ -133,7 +134,11 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
         raise E.ServiceUnavailableException(detail=E.MSG_DISABLED, retry_after=300)
     provider = scim_provider(current.bulk_max_operations, current.bulk_max_payload, int(settings.SCIM_MAX_RESULTS))
     service = ConnectorScimService(provider)
-    scim_request = ScimRequest(method=request.method, base_url=request.build_absolute_uri(PREFIX), path=path,
+    try:
+        base_url = request.build_absolute_uri(PREFIX)
+    except DisallowedHost:
+        raise InvalidValueException(detail=E.MSG_BAD_HOST) from None
+    scim_request = ScimRequest(method=request.method, base_url=base_url, path=path,
                                query={k: request.GET.get(k) for k in request.GET},
                                headers=list(request.headers.items()))
     try:
@@ -175,7 +180,7 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
     if endpoint is None:
         return ScimHandler(service, _NoStorage()).handle(scim_request)
     ctx = ScimContext(endpoint_id=endpoint.ss_secret_id, endpoint_name=endpoint.name, client=app_client(bootstrap),
-                      method=request.method, request=request)
+                      method="BULK" if operation is Operation.bulk else request.method, request=request)
     try:
         return ScimHandler(service, SecretServerStorage(ctx, provider)).handle(scim_request)
     finally:

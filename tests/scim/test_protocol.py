@@ -176,3 +176,8 @@ def test_bulk_max_payload_from_the_settings_before_reading(scim, set_settings):
     body = assert_scim_error(scim.post("/v2/Bulk", payload), 413)
     assert body["detail"] == "The size of the bulk operation exceeds the maxPayloadSize (300)."
     assert_scim_error(scim.post("/v2/Bulk", raw=b"{" + b" " * 400), 413)  # not even JSON: refused by size first
+
+
+def test_unknown_host_is_a_scim_400_not_a_500(scim):
+    response = scim.get("/v2/Users", headers={"Host": "evil.example"})
+    assert_scim_error(response, 400)

@@ -5,20 +5,20 @@ from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401  (the browser fixtures)
 from tests.helpers import sign_in_as
+from tests.scim.conftest import connector, endpoint, scim, ss_app  # noqa: F401  (the SCIM fixtures)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def signed_in(page, live_server):  # noqa: F811
+def signed_in(page, live_server):
     client = Client()
     sign_in_as(client, "admin", "administrator")
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                "url": live_server.url}])
 
 
-def no_serious_axe_findings(page):  # noqa: F811
+def no_serious_axe_findings(page):
     results = Axe().run(page)
     bad = [(v["id"], v["help"]) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == []
