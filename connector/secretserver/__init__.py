@@ -33,6 +33,7 @@ Methods (lists return tuples and walk every page):
     delete_group(id) -> Deleted
     add_group_member(group_id, user_id) -> GroupMembership
     remove_group_member(group_id, user_id) -> Deleted
+    patch_group_members(group_id, *, added=(), removed=()) -> bool         (one call, all or nothing)
     search_folders(search_text=None, parent_folder_id=None, *, limit_to_direct_descendants=False,
                    only_root=False, permission_required=None) -> tuple[Folder]
     get_folder(id, get_all_children=False) -> Folder

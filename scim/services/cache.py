@@ -15,19 +15,19 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
-GENERATION_KEY = "scim:list-generation:v1"
+GENERATION_KEY = "scim:list-generation:v1:{kind}"
 _local: dict[tuple, tuple[int, float, object]] = {}
 _lock = threading.Lock()
 
 
-def _generation() -> int:
-    return int(cache.get(GENERATION_KEY) or 0)
+def _generation(kind: str) -> int:
+    return int(cache.get(GENERATION_KEY.format(kind=kind)) or 0)
 
 
 def cached_list(kind: str, endpoint_id: int, loader: Callable[[], object], *, load: bool = True):
     """The cached value, or ``loader()`` (stored) when missing or stale; None when ``load`` is False and missing."""
     key = (kind, endpoint_id)
-    generation = _generation()
+    generation = _generation(kind)
     entry = _local.get(key)
     if entry is not None and entry[0] == generation and time.monotonic() - entry[1] < settings.SCIM_CACHE_SECONDS:
         return entry[2]
@@ -39,14 +39,17 @@ def cached_list(kind: str, endpoint_id: int, loader: Callable[[], object], *, lo
     return value
 
 
-def lists_invalidate() -> None:
-    """After a SCIM write: every worker's cached lists are stale (all endpoints see the same Secret Server)."""
+def lists_invalidate(kind: str) -> None:
+    """After a SCIM write of ``kind`` ("users" or "groups"): every worker's cached list of that kind is stale
+    (for every endpoint: they all see the same Secret Server)."""
+    key = GENERATION_KEY.format(kind=kind)
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:  # not set yet (or evicted): any new value differs from what workers hold
-        cache.set(GENERATION_KEY, int(time.time() * 1000) % 1_000_000_000, None)
+        cache.set(key, int(time.time() * 1000) % 1_000_000_000, None)
     with _lock:
-        _local.clear()
+        for cached in [k for k in _local if k[0] == kind]:
+            _local.pop(cached, None)
 
 
 def lists_clear_local() -> None:

@@ -198,11 +198,11 @@ class GroupStore:
                 raise refuse(InvalidValueException(detail=MSG_MEMBER_UNKNOWN.format(user_id)))
 
     def _apply_members(self, ctx: ScimContext, group_id: int, add, remove) -> None:
+        """Every membership change of one SCIM write in one Secret Server call (all or nothing)."""
+        if not add and not remove:
+            return
         with secret_server(ctx, str(group_id)):
-            for user_id in sorted(add):
-                ctx.client.add_group_member(group_id, user_id)
-            for user_id in sorted(remove):
-                ctx.client.remove_group_member(group_id, user_id)
+            ctx.client.patch_group_members(group_id, added=sorted(add), removed=sorted(remove))
 
     def create(self, ctx: ScimContext, resource):
         write = self._write(resource)
@@ -219,7 +219,7 @@ class GroupStore:
             self._apply_members(ctx, group.id, write.member_ids, ())
             extra = extra_save(ctx.endpoint_id, KIND, group.id, data=write.extra, external_id=write.external_id)
             audit.after = {"name": group.name, "memberIds": list(write.member_ids)}
-        lists_invalidate()
+        lists_invalidate("groups")
         ctx.memo.pop(("members", group.id), None)
         return self.build(group, extra, self.members(ctx, group.id) if write.member_ids else [])
 
@@ -247,7 +247,7 @@ class GroupStore:
             self._apply_members(ctx, current.id, add, remove)
             extra = extra_save(ctx.endpoint_id, KIND, current.id, data=write.extra, external_id=write.external_id)
             audit.after = {"name": group.name, "added": sorted(add), "removed": sorted(remove)}
-        lists_invalidate()
+        lists_invalidate("groups")
         ctx.memo.pop(("members", current.id), None)
         ctx.memo.pop((KIND, str(current.id)), None)
         return self.build(group, extra, self.members(ctx, current.id))
@@ -261,5 +261,5 @@ class GroupStore:
             with secret_server(ctx, str(current.id)):
                 ctx.client.delete_group(current.id)
             extra_drop(ctx.endpoint_id, KIND, current.id)
-        lists_invalidate()
+        lists_invalidate("groups")
         ctx.memo.pop((KIND, str(resource_id)), None)

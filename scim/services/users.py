@@ -160,7 +160,7 @@ class UserStore:
             extra = extra_save(ctx.endpoint_id, KIND, user.id, data=write.extra, external_id=write.external_id)
             audit.target_id = user.id
             audit.after = _audit_view(user, password_set=bool(write.password))
-        lists_invalidate()
+        lists_invalidate("users")
         return self.build(user, extra)
 
     def _recreate(self, ctx: ScimContext, existing, write):
@@ -175,7 +175,7 @@ class UserStore:
                                               password=write.password)
             extra = extra_save(ctx.endpoint_id, KIND, user.id, data=write.extra, external_id=write.external_id)
             audit.after = _audit_view(user, password_set=bool(write.password))
-        lists_invalidate()
+        lists_invalidate("users")
         return self.build(user, extra)
 
     def update(self, ctx: ScimContext, resource, expected_version=None):
@@ -205,7 +205,7 @@ class UserStore:
                     user = ctx.client.update_user(current, password=write.password, **changes)
             extra = extra_save(ctx.endpoint_id, KIND, current.id, data=write.extra, external_id=write.external_id)
             audit.after = _audit_view(user, password_set=bool(write.password))
-        lists_invalidate()
+        lists_invalidate("users")
         ctx.memo.pop((KIND, str(current.id)), None)
         return self.build(user, extra)
 
@@ -224,7 +224,7 @@ class UserStore:
                     pass
             extra_mark_deleted(ctx.endpoint_id, KIND, current.id)
             audit.after = {"enabled": False, "deletedThroughScim": True}
-        lists_invalidate()
+        lists_invalidate("users")
         ctx.memo.pop((KIND, str(resource_id)), None)
 
 

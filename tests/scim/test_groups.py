@@ -128,3 +128,18 @@ def test_members_the_service_does_not_show_are_never_touched(scim, ss_admin):
     assert [m["value"] for m in shown["members"]] == [str(alice)]
     scim.patch(f"/v2/Groups/{group['id']}", [{"op": "replace", "path": "members", "value": []}])
     assert member_names(ss_admin, group["id"]) == ["scim-app"]
+
+
+def test_secret_server_calls_of_a_membership_patch(scim, ss, ss_admin):
+    """Reading the group and its members, one membership call for all the changes, the members again."""
+    alice, bob, carol = ids_of(ss_admin, ["alice", "bob", "carol"])
+    group = new_group(scim, members=[alice])
+    scim.get("/v2/Users?count=1")  # the user list (who is shown as a member) is cached for the endpoint
+    ss.clear_requests()
+    scim.patch(f"/v2/Groups/{group['id']}", [
+        {"op": "add", "path": "members", "value": [{"value": str(bob)}, {"value": str(carol)}]},
+        {"op": "remove", "path": f'members[value eq "{alice}"]'}])
+    gid = group["id"]
+    assert ss_calls(ss) == [f"GET /api/v1/groups/{gid}", f"GET /api/v1/groups/{gid}/users",
+                            f"PATCH /api/v1/groups/{gid}/users", f"GET /api/v1/groups/{gid}/users"]
+    assert member_names(ss_admin, gid) == ["bob", "carol"]
