@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from connector.models import AuditEvent
 from scim.models import ScimRequestLog
-from scim.services.threshold import REASON_ACTION, SystemActor  # noqa: F401  (the threshold's actor name)
+from scim.services.threshold import REASON_ACTION
 
 REQUESTS_LIMIT = 50
 THRESHOLD_ACTOR = "SCIM error threshold"

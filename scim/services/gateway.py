@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost

@@ -16,7 +16,6 @@ from dataclasses import replace
 from pydantic import ValidationError
 from scim2_models import Context, InvalidValueException, MutabilityException, NotFoundException, UniquenessException
 
-from connector.secretserver import NotFound
 from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_ATTRIBUTE_REQUIRED, MSG_ATTRIBUTE_UNIQUE, \
     MSG_RESOURCE_NOT_FOUND, directory_object_refused
 from scim.mapping import UNSET, is_directory_object, user_from_scim, user_to_scim
@@ -260,5 +259,3 @@ def user_by_id(ctx: ScimContext, user_id: int):
         return None
     return user if user_visible(user, extra_get(ctx.endpoint_id, KIND, user.id)) else None
 
-
-__all__ = ["UserStore", "all_users", "user_by_id", "user_visible", "NotFound"]

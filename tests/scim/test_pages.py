@@ -1,6 +1,4 @@
 """Where people see the SCIM service: Home, About, Messages, the endpoint page."""
-from urllib.parse import quote
-
 from django.urls import reverse
 
 

@@ -2,7 +2,6 @@
 import json
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from connector.models import AuditEvent, EndpointMirror
