@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from connector.models import AuditEvent
 from scim.models import ScimRequestLog
-from scim.services.threshold import REASON_ACTION
+from scim.services.threshold import REASON_ACTION, disable_pending
 
 REQUESTS_LIMIT = 50
 THRESHOLD_ACTOR = "SCIM error threshold"
@@ -25,6 +25,15 @@ def connector_disabled_reason() -> str:
     if reason is not None and (manual is None or reason.seq > manual.seq):
         return reason.message
     return MSG_DISABLED_BY_SETTING
+
+
+def scim_refused_reason(current) -> str:
+    """Why SCIM answers 503 now ("" when it serves): Disabled in the settings, or the threshold reached while
+    Secret Server could not take the setting yet."""
+    pending = disable_pending()
+    if pending:
+        return f"{pending} (Secret Server has not taken the setting yet; retried every few seconds.)"
+    return connector_disabled_reason() if current.connector_disabled else ""
 
 
 def scim_base_url(request) -> str:

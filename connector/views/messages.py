@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from connector.access import admin_required
 from connector.selectors.messages import recent_messages
 from connector.services.configuration_service import settings_current
-from scim.selectors import connector_disabled_reason, recent_scim_requests
+from scim.selectors import recent_scim_requests, scim_refused_reason
 
 POLL_SECONDS = 5
 
@@ -33,6 +33,5 @@ def messages_feed(request):
 
 def _feed_context() -> dict:
     """Audit events, the SCIM requests (issue 11) and why SCIM is disabled, if it is."""
-    disabled = settings_current().connector_disabled
     return {"events": recent_messages(), "scim_requests": recent_scim_requests(),
-            "scim_disabled_reason": connector_disabled_reason() if disabled else ""}
+            "scim_disabled_reason": scim_refused_reason(settings_current())}

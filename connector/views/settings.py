@@ -30,7 +30,7 @@ from connector.services.configuration_service import (
     settings_update,
 )
 from connector.services.connection import bootstrap_get, connector_is_configured
-from scim.selectors import connector_disabled_reason
+from scim.selectors import scim_refused_reason
 from connector.services.setup import UNAVAILABLE, SetupError, scim_objects_recreate, secretserver_setup, setup_status
 
 
@@ -44,7 +44,7 @@ def home(request):
     return render(request, "connector/home.html", {
         "nav_section": "home", "status": connector_status(), "scim_version": SCIM_VERSION,
         "scim_features": scim_features(current), "connector_disabled": current.connector_disabled,
-        "connector_disabled_reason": connector_disabled_reason() if current.connector_disabled else "",
+        "connector_disabled_reason": scim_refused_reason(current),
         "connector_version": connector_version(), "log_files": log_file_status(current),
     })
 

@@ -131,6 +131,10 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
     current = settings_current()
     if current.connector_disabled:
         raise E.ServiceUnavailableException(detail=E.MSG_DISABLED, retry_after=300)
+    pending = threshold.disable_pending()
+    if pending:  # the threshold was reached while Secret Server could not take the setting
+        threshold.disable_pending_retry()
+        raise E.ServiceUnavailableException(detail=E.MSG_DISABLED, retry_after=300)
     provider = scim_provider(current.bulk_max_operations, current.bulk_max_payload, int(settings.SCIM_MAX_RESULTS))
     service = ConnectorScimService(provider)
     try:

@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 
 COUNT_KEY = "scim:upstream-failures:v1"
 DISABLING_KEY = "scim:disabling:v1"
+PENDING_KEY = "scim:disable-pending:v1"  # reached, but Secret Server did not take the setting yet
+PENDING_RETRY_KEY = "scim:disable-pending-retry:v1"
+PENDING_RETRY_SECONDS = 30
 REASON_ACTION = "scim.connector.disabled"
 MSG_REASON = ("SCIM Connector disabled: {0} sequential Secret Server errors reached the Error Threshold ({1}). "
               "Fix Secret Server, then clear 'SCIM Connector Disabled' in the configuration.")
@@ -79,23 +82,50 @@ def failure_record(threshold: int, *, disable=None) -> bool:
 def connector_disable(count: int, threshold: int) -> None:
     """Write SCIM Connector Disabled into the SCIMSecret's settings (Secret Server first), audit the reason.
 
-    If Secret Server cannot take the write (it is failing, after all), the reason row still records the
-    attempt and the count starts again; the next threshold crossing tries again.
+    When Secret Server cannot take the write (it is failing, after all), the connector still stops: the
+    shared cache holds a "pending" mark, SCIM answers 503 with the reason, and the write is retried every
+    ``PENDING_RETRY_SECONDS`` (``disable_pending_retry``) until Secret Server holds the setting, which an
+    administrator then clears as usual.
     """
+    reason = MSG_REASON.format(count, threshold)
+    written = _write_disabled()
+    if not written:
+        cache.set(PENDING_KEY, reason, None)
+    audit_record(action=REASON_ACTION, outcome="success" if written else "error", actor_name="SCIM error threshold",
+                 target_type="settings", target_repr="SCIM Connector Disabled",
+                 message=reason if written else f"{reason} Secret Server did not take the setting yet; "
+                                                "SCIM answers 503 meanwhile and the write is retried.",
+                 after={"sequentialFailures": count, "errorThreshold": threshold})
+
+
+def _write_disabled() -> bool:
     from connector.services.configuration_service import settings_document_fresh, settings_update
 
-    reason = MSG_REASON.format(count, threshold)
-    outcome, message = "success", reason
     try:
         document = settings_document_fresh()
         if not document.settings.connector_disabled:
             settings_update(actor=SystemActor("SCIM error threshold"), request=None,
                             values={"connector_disabled": True}, expected_revision=document.revision)
-    except Exception as exc:  # Secret Server down, revision race, ...: recorded, retried at the next crossing
-        outcome = "error"
-        message = f"{reason} Writing the setting failed ({type(exc).__name__}); will retry."
-        logger.error("SCIM error threshold reached but the connector could not be disabled: %s",
-                     type(exc).__name__)
-    audit_record(action=REASON_ACTION, outcome=outcome, actor_name="SCIM error threshold",
-                 target_type="settings", target_repr="SCIM Connector Disabled", message=message,
-                 after={"sequentialFailures": count, "errorThreshold": threshold})
+        return True
+    except Exception as exc:  # Secret Server down, revision race, ...
+        logger.error("SCIM error threshold reached; the setting could not be written yet (%s)", type(exc).__name__)
+        return False
+
+
+def disable_pending() -> str | None:
+    """The reason, while the threshold was reached but Secret Server does not hold the setting yet."""
+    return cache.get(PENDING_KEY)
+
+
+def disable_pending_retry() -> bool:
+    """Retry the pending write (at most every PENDING_RETRY_SECONDS across workers); True once it is written."""
+    if not cache.add(PENDING_RETRY_KEY, 1, PENDING_RETRY_SECONDS):
+        return False
+    reason = disable_pending() or ""
+    if _write_disabled():
+        cache.delete(PENDING_KEY)
+        audit_record(action=REASON_ACTION, outcome="success", actor_name="SCIM error threshold",
+                     target_type="settings", target_repr="SCIM Connector Disabled",
+                     message=f"{reason} The setting is now written in Secret Server.".strip())
+        return True
+    return False

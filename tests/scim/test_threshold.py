@@ -117,3 +117,21 @@ def test_failure_record_elects_one_disabler(settings):
     for _ in range(5):
         threshold.failure_record(3, disable=lambda count, limit: calls.append((count, limit)))
     assert calls == [(3, 3)] and failures_current() == 2
+
+
+def test_threshold_reached_while_secret_server_refuses_the_setting_still_stops_scim(
+        scim, ss, ss_app, connector, set_settings, admin_client):
+    set_settings(error_threshold=2)
+    scim.get("/v2/Users/5")
+    ss.inject_fault("status", count=500, status=500)  # every Secret Server call fails, the settings write too
+    assert [scim.get("/v2/Users/5").status_code for _ in range(2)] == [503, 503]
+    refused = scim.get("/v2/Users/5")
+    assert refused.status_code == 503 and "disabled" in refused.json_body["detail"]
+    assert AuditEvent.objects.get(action="scim.connector.disabled").outcome == "error"
+    assert b"has not taken the setting yet" in admin_client.get("/messages/").content
+    ss.clear_faults()
+    threshold.cache.delete(threshold.PENDING_RETRY_KEY)  # the retry interval is over
+    assert scim.get("/v2/Users/5").status_code == 503
+    assert disabled_in_secret_server(ss_app, connector) and threshold.disable_pending() is None
+    set_settings(connector_disabled=False)
+    assert scim.get("/v2/Users/5").status_code == 200
