@@ -34,6 +34,8 @@ from scim2_models import (
     User,
 )
 
+from scim.pam.schemas import RESOURCE_TYPES as PAM_RESOURCE_TYPES, SCHEMAS as PAM_SCHEMAS  # noqa: E402
+
 POLICY = ScimPolicy(unknown=ScimPolicy.Unknown.ignore,
                     remove_value_as_filter=ScimPolicy.RemoveValue.apply,
                     unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create)
@@ -60,8 +62,9 @@ def _truthful(schema, changes: dict):
 # Secret Server cannot rename a user (UserUpdateArgs has no userName): userName is set once, at creation.
 SCHEMAS = (_truthful(User.to_schema(), {"userName": Mutability.immutable}), EnterpriseUser.to_schema(),
            Group.to_schema())
-# Issue 12 (PAM): Containers, PrivilegedData, ContainerPermissions join RESOURCE_TYPES and SCHEMAS here, and
-# their storages join scim.storage.RESOURCE_STORES.
+# Issue 12 (PAM, scim/pam/): Containers, PrivilegedData, ContainerPermissions and their Secret Server extensions.
+RESOURCE_TYPES = RESOURCE_TYPES + PAM_RESOURCE_TYPES
+SCHEMAS = SCHEMAS + PAM_SCHEMAS
 
 
 @lru_cache(maxsize=1)

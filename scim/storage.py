@@ -14,7 +14,9 @@ from scim.services.context import ScimContext
 from scim.services.groups import GroupStore
 from scim.services.users import UserStore
 
-RESOURCE_STORES = {"User": UserStore, "Group": GroupStore}
+from scim.pam.stores import PAM_STORES  # noqa: E402  (issue 12)
+
+RESOURCE_STORES = {"User": UserStore, "Group": GroupStore, **PAM_STORES}
 
 
 class SecretServerStorage(ScimStorage):

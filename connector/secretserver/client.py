@@ -347,6 +347,37 @@ class SecretServerClient:
         """§4 DELETE /api/v1/folders/{id} (not retried)."""
         return self._parse(self._call("DELETE", f"/folders/{_seg(folder_id)}"), T.Deleted.from_json)
 
+    def update_folder(self, folder: T.Folder, *, name: str | None = None, parent_folder_id: int | None = None,
+                      inherit_permissions: bool | None = None) -> T.Folder:
+        """§4 PUT /api/v1/folders/{id} (FolderModel body; idempotent, retried). ``None`` keeps a value."""
+        body = {"id": folder.id, "folderName": folder.folder_name if name is None else name,
+                "parentFolderId": folder.parent_folder_id if parent_folder_id is None else parent_folder_id,
+                "folderTypeId": folder.folder_type_id,
+                "inheritPermissions": folder.inherit_permissions if inherit_permissions is None else inherit_permissions,
+                "inheritSecretPolicy": folder.inherit_secret_policy, "secretPolicyId": folder.secret_policy_id}
+        return self._parse(self._call("PUT", f"/folders/{_seg(folder.id)}", json_body=body, retry=True),
+                           T.Folder.from_json)
+
+    def all_folder_permissions(self) -> tuple[T.FolderPermission, ...]:
+        """§4 GET /api/v1/folder-permissions without a folder filter: every own row the caller may view."""
+        return self._list("/folder-permissions", T.FolderPermission.from_json, {})
+
+    def get_folder_permission(self, permission_id: int) -> T.FolderPermission:
+        """GET /api/v1/folder-permissions/{id} (EXTENSION, docs/secretserver-api-extensions.md §4)."""
+        return self._get(f"/folder-permissions/{_seg(permission_id)}", T.FolderPermission.from_json)
+
+    def update_folder_permission(self, permission_id: int, folder_access_role_name: str,
+                                 secret_access_role_name: str) -> T.FolderPermission:
+        """PUT /api/v1/folder-permissions/{id} (EXTENSION, body UNCONFIRMED; idempotent, retried)."""
+        body = {"id": permission_id, "folderAccessRoleName": folder_access_role_name,
+                "secretAccessRoleName": secret_access_role_name}
+        return self._parse(self._call("PUT", f"/folder-permissions/{_seg(permission_id)}", json_body=body,
+                                      retry=True), T.FolderPermission.from_json)
+
+    def delete_folder_permission(self, permission_id: int) -> T.Deleted:
+        """§4 DELETE /api/v1/folder-permissions/{id} (not retried)."""
+        return self._parse(self._call("DELETE", f"/folder-permissions/{_seg(permission_id)}"), T.Deleted.from_json)
+
     def folder_permissions(self, folder_id: int) -> tuple[T.FolderPermission, ...]:
         """§4 GET /api/v1/folder-permissions?filter.folderId= (all pages)."""
         return self._list("/folder-permissions", T.FolderPermission.from_json, {"filter.folderId": folder_id})
@@ -374,10 +405,16 @@ class SecretServerClient:
             "filter.includeSubFolders": include_sub_folders or None, "filter.secretTemplateId": secret_template_id,
             "filter.permissionRequired": permission_required})
 
-    def get_secret(self, secret_id: int, include_inactive: bool = False) -> T.Secret:
-        """§5 GET /api/v1/secrets/{id}; AccessDenied / ApprovalRequired per the "Decisions" table."""
-        resp = self._call("GET", f"/secrets/{_seg(secret_id)}",
-                          params={"includeInactive": True} if include_inactive else None)
+    def get_secret(self, secret_id: int, include_inactive: bool = False, *,
+                   no_auto_checkout: bool = False) -> T.Secret:
+        """§5 GET /api/v1/secrets/{id}; AccessDenied / ApprovalRequired per the "Decisions" table.
+
+        ``no_auto_checkout``: a check-out secret is refused instead of being checked out to the caller.
+        """
+        params = {"includeInactive": True} if include_inactive else {}
+        if no_auto_checkout:
+            params["noAutoCheckout"] = True
+        resp = self._call("GET", f"/secrets/{_seg(secret_id)}", params=params or None)
         return self._parse(resp, T.Secret.from_json)
 
     def secret_state(self, secret_id: int) -> T.SecretState:

@@ -1,0 +1,4 @@
+"""The PAM resource stores, by resource type name (joined to ``scim.storage.RESOURCE_STORES``)."""
+from scim.pam.containers import ContainerStore
+
+PAM_STORES = {"Container": ContainerStore}
