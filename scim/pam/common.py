@@ -194,3 +194,43 @@ def filter_equalities(scim_filter, attributes: set[str]) -> dict[str, str]:
             if name.lower() in attributes:
                 found[name.lower()] = str(term.value)
     return found
+
+
+SECRET_ROLE_RANK = {"None": 0, "List": 1, "View": 2, "Edit": 3, "Owner": 4}
+
+
+def secret_role_for_rights(rights, mappings: dict[str, str], folder_role: str, *, fallback: str = DEFAULT_ROLE):
+    """The secret access role a folder permission gives, and the rights no PrivilegedData mapping names. Pure.
+
+    With PrivilegedData mappings on the endpoint, they decide (unmapped values: ``fallback``, reported);
+    without any, the secret role follows the folder role (Owner → Owner, Edit → Edit, Add Secret → List,
+    View → View), so an endpoint that maps only containers is not flooded with messages.
+    """
+    if not mappings:
+        return SECRET_ROLE_FOR_FOLDER_ROLE.get(folder_role, "View"), []
+    roles, unmapped = [], []
+    for right in rights or []:
+        value = str(right or "").strip()
+        if not value:
+            continue
+        role = mappings.get(value.lower())
+        if role is None:
+            unmapped.append(value)
+            role = fallback
+        roles.append(role)
+    if not roles:
+        return fallback, unmapped
+    return max(roles, key=lambda r: SECRET_ROLE_RANK.get(r, 0)), unmapped
+
+
+def messages_note(ctx, text: str, *, status: int = 200) -> None:
+    """A line on the Messages page (and the event log files) for this request, besides its own row."""
+    from scim.services.requestlog import request_log_write
+
+    request = ctx.request
+    request_log_write(endpoint_id=ctx.endpoint_id, endpoint_name=ctx.endpoint_name,
+                      ip=getattr(request, "META", {}).get("REMOTE_ADDR", "") if request is not None else "",
+                      request_id=getattr(request, "id", "") if request is not None else "",
+                      method=getattr(request, "method", ctx.method) if request is not None else ctx.method,
+                      path=(request.get_full_path()[:512] if request is not None else ""), status=status,
+                      detail=text[:300])

@@ -1,4 +1,5 @@
 """The PAM resource stores, by resource type name (joined to ``scim.storage.RESOURCE_STORES``)."""
 from scim.pam.containers import ContainerStore
+from scim.pam.permissions import ContainerPermissionStore
 
-PAM_STORES = {"Container": ContainerStore}
+PAM_STORES = {"Container": ContainerStore, "ContainerPermission": ContainerPermissionStore}
