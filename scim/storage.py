@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scim2_models import Resource, ResourceType, ResponseParameters, SearchRequest
+from scim2_models import NotImplementedException, Resource, ResourceType, ResponseParameters, SearchRequest
 from scim2_server.storage import ScimStorage, SearchPage
 
 from scim.services.context import ScimContext
@@ -27,6 +27,8 @@ class SecretServerStorage(ScimStorage):
 
     def _store(self, resource_type: ResourceType):
         name = resource_type.name
+        if name not in RESOURCE_STORES:  # announced but not stored yet: a SCIM 501, never a 500
+            raise NotImplementedException(detail=f"{name} resources are not served by this version")
         if name not in self._stores:
             self._stores[name] = RESOURCE_STORES[name](self.provider.model_for(resource_type))
         return self._stores[name]
@@ -41,7 +43,8 @@ class SecretServerStorage(ScimStorage):
             return self._store(resource_types[0]).search(self.ctx, search_request)
         # At the root (RFC 7644 §3.4.2.1): every type's matches, then one sort and one page over them all.
         everything = search_request.model_copy(update={"start_index": 1, "count": None})
-        found = [r for rt in resource_types for r in self._store(rt).search(self.ctx, everything).resources]
+        found = [r for rt in resource_types if rt.name in RESOURCE_STORES
+                 for r in self._store(rt).search(self.ctx, everything).resources]
         found = search_request.sort(found)
         start = search_request.start_index_0 or 0
         count = search_request.count

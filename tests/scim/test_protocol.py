@@ -128,12 +128,14 @@ def test_discovery_is_truthful(scim, set_settings):
     assert config["filter"] == {"supported": True, "maxResults": 1000}
     assert config["authenticationSchemes"][0]["type"] == "oauthbearertoken"
     types = scim.get("/v2/ResourceTypes").json_body
-    assert sorted(t["id"] for t in types["Resources"]) == ["Group", "User"]
+    assert {"Group", "User"} <= {t["id"] for t in types["Resources"]}  # issue 12 adds the PAM types
     assert scim.get("/v2/ResourceTypes/User").json_body["endpoint"] == "/Users"
     user_schema = scim.get("/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User").json_body
     user_name = next(a for a in user_schema["attributes"] if a["name"] == "userName")
     assert user_name["mutability"] == "immutable" and user_name["uniqueness"] == "server"
-    assert scim.get("/v2/Schemas").json_body["totalResults"] == 3
+    schemas = {s["id"] for s in scim.get("/v2/Schemas").json_body["Resources"]}
+    assert {"urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:core:2.0:Group",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"} <= schemas
 
 
 # --- Bulk -----------------------------------------------------------------------------------------------------
