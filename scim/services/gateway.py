@@ -32,6 +32,7 @@ from connector.services.configuration_service import settings_current
 from connector.services.connection import app_client, bootstrap_get
 from scim import errors as E
 from scim.dialects import bulk_body_normalise, patch_body_normalise
+from scim.pam.vendor import vendor_route
 from scim.provider import scim_provider
 from scim.service import ConnectorScimService
 from scim.services import threshold
@@ -184,7 +185,13 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
         return ScimHandler(service, _NoStorage()).handle(scim_request)
     ctx = ScimContext(endpoint_id=endpoint.ss_secret_id, endpoint_name=endpoint.name, client=app_client(bootstrap),
                       method="BULK" if operation is Operation.bulk else request.method, request=request)
+    vendor = vendor_route(request.method, path)  # issue 12: the vendor's PrivilegedData routes (scim/pam/vendor.py)
     try:
+        if vendor is not None:
+            try:
+                return vendor(ctx, scim_request)
+            except SCIMException as exc:
+                return service.error_response(exc)
         return ScimHandler(service, SecretServerStorage(ctx, provider)).handle(scim_request)
     finally:
         if ctx.upstream_failed:
