@@ -79,6 +79,9 @@ class UserStore:
         extra = extra_get(ctx.endpoint_id, KIND, user.id)
         if not user_visible(user, extra):
             raise not_found
+        if extra is not None and extra.deleted:  # enabled again in Secret Server: no longer deleted through SCIM
+            extra.deleted = False
+            extra.save(update_fields=["deleted", "last_modified"])
         ctx.memo[key] = (user, extra)
         return user, extra
 

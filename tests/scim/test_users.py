@@ -302,3 +302,21 @@ def test_unknown_user_is_404_scim_error(scim):
 def test_not_found_from_secret_server_is_not_found(ss_admin):
     with pytest.raises(NotFound):
         ss_admin.get_user(999999)
+
+
+def test_user_enabled_again_in_secret_server_is_back_and_stays_back(scim, ss_admin):
+    created = new_user(scim)
+    scim.delete(f"/v2/Users/{created['id']}")
+    user = ss_admin.get_user(int(created["id"]), include_inactive=True)
+    ss_admin.update_user(user, enabled=True)  # an administrator enables the user in Secret Server
+    assert scim.get(f"/v2/Users/{created['id']}").status_code == 200
+    ss_admin.update_user(user, enabled=False)  # and disables it later: visible as inactive, not deleted
+    shown = scim.get(f"/v2/Users/{created['id']}")
+    assert shown.status_code == 200 and shown.json_body["active"] is False
+
+
+def test_secret_server_calls_header_for_benchmarks(scim, settings):
+    settings.SCIM_EXPOSE_SS_CALLS = True
+    assert scim.get("/v2/Users/5")["X-Secret-Server-Calls"] == "1"
+    settings.SCIM_EXPOSE_SS_CALLS = False
+    assert "X-Secret-Server-Calls" not in scim.get("/v2/Users/5")
