@@ -379,7 +379,7 @@ def audit_record(
     return event
 
 
-def _log_frequency() -> str:
+def log_frequency_known() -> str:
     """The "Log frequency" setting as this connector last knew it: the audit writer never asks Secret Server
     (a cold settings cache must not turn one audit line into a vault round trip)."""
     try:
@@ -397,7 +397,7 @@ def _log_file_after_commit(event: AuditEvent, using: str) -> None:
     if not logfiles.event_log_enabled():
         return
     try:
-        transaction.on_commit(lambda: logfiles.event_log_write(event, frequency=_log_frequency()), using=using,
+        transaction.on_commit(lambda: logfiles.event_log_write(event, frequency=log_frequency_known()), using=using,
                               robust=True)
     except Exception as exc:
         logger.warning("log file: could not schedule audit row seq %s (%s)", event.seq, type(exc).__name__)
