@@ -38,6 +38,10 @@ MSG_LOGIN_AS_ADMINISTRATOR = "Login as administrator."
 MSG_INVALID_APP_ACCOUNT = "Invalid application account."
 MSG_URL_HTTPS = "URL must be https."
 MSG_URL_INVALID = "The provided URL is invalid."
+MSG_URL_NOT_ALLOWED = ("This Secret Server URL is not allowed. The connector's operator sets the allowed URLs "
+                       "(SECRET_SERVER_URL, SECRET_SERVER_ALLOWED_URLS) on the connector's server.")
+MSG_REPROVE_ON_CURRENT = ("To change the Secret Server URL or the application account, sign in here as an "
+                          "administrator (Administer Role Permissions) of the Secret Server now configured.")
 MSG_FOLDER_DELETED = ("SCIM folder was deleted. Contact your Secret Server admin to move the SCIM Secrets into the "
                       "SCIM connector folder.")
 MSG_SECRET_DELETED = "SCIM connector secret was deleted. To recover the secret, contact your secret server admin."

@@ -41,10 +41,12 @@ from connector.messages import (
     MSG_INVALID_APP_ACCOUNT,
     MSG_LOGIN_AS_ADMINISTRATOR,
     MSG_NOT_CONFIGURED,
+    MSG_REPROVE_ON_CURRENT,
     MSG_SECRET_DELETED,
     MSG_UNAVAILABLE,
     MSG_URL_HTTPS,
     MSG_URL_INVALID,
+    MSG_URL_NOT_ALLOWED,
 )
 from connector.services.audit import audited
 from connector.services.configuration_service import settings_cache_clear
@@ -143,6 +145,54 @@ def url_check(url: str, *, allow_http: bool) -> str:
     if parts.scheme.lower() == "http" and not allow_http:
         raise SetupError(URL_MUST_BE_HTTPS, "url")
     return url
+
+
+def url_identity(url: str) -> tuple[str, str, int | None, str]:
+    """What makes two Secret Server URLs the same server: scheme, host and port (case-insensitive, default
+    port implied) and the path (case-insensitive like IIS, trailing slash ignored)."""
+    parts = urlsplit((url or "").strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port == {"http": 80, "https": 443}.get(scheme):
+        port = None
+    return scheme, (parts.hostname or "").lower(), port, parts.path.rstrip("/").lower()
+
+
+def allowed_secret_server_urls() -> list[str]:
+    """The Secret Server URLs the operator allowed in the environment: SECRET_SERVER_URL and
+    SECRET_SERVER_ALLOWED_URLS. Setup targets nothing else, so nobody on the setup page can repoint the
+    connector (and every person's sign-in password) at another server, or use the form to probe a network."""
+    urls = [settings.SECRET_SERVER_URL, *getattr(settings, "SECRET_SERVER_ALLOWED_URLS", [])]
+    return [u.strip() for u in urls if u and u.strip()]
+
+
+def url_allowed(url: str) -> bool:
+    return url_identity(url) in {url_identity(allowed) for allowed in allowed_secret_server_urls()}
+
+
+def _admin_prove(url: str, username: str, password: str, domain: str | None) -> User:
+    """The person holds ``Administer Role Permissions`` on the Secret Server at ``url``; their user record."""
+    client = _grant(url, username, password, domain, SetupError(INCORRECT_LOGIN, "admin_username"))
+    try:
+        me = client.current_user()
+        if not me.has_permission(ADMIN_PERMISSION):
+            raise SetupError(LOGIN_AS_ADMINISTRATOR, "admin_username")
+        return client.get_user(me.id)
+    finally:
+        _revoke_quietly(client)
+
+
+def _reprove_on_current(current_url: str, username: str, password: str, domain: str | None) -> None:
+    """Changing where passwords go needs an administrator of the Secret Server configured *now*."""
+    try:
+        _admin_prove(current_url, username, password, domain)
+    except SetupError as exc:
+        if exc.field == "admin_username" and exc.message in (INCORRECT_LOGIN, LOGIN_AS_ADMINISTRATOR):
+            raise SetupError(MSG_REPROVE_ON_CURRENT, "admin_username") from None
+        raise
 
 
 def _unavailable(exc: Exception | None = None) -> SetupError:
@@ -299,21 +349,34 @@ def _check_app_account(admin_client: SecretServerClient, app_session: SecretServ
 def secretserver_setup(*, url: str, admin_username: str, admin_password: str, app_username: str,
                        app_password: str, admin_domain: str = "", app_domain: str = "",
                        app_site_id: int | None = None, allow_http: bool | None = None, actor=None,
-                       request=None) -> SetupResult:
+                       request=None, operator: bool = False) -> SetupResult:
     """Validate both accounts, ensure folder + SCIMSecret + shares, save the bootstrap record.
 
+    Only a URL the operator allowed (``url_allowed``) is ever contacted; any other gets one fixed message
+    and no network call. Once set up, moving to another Secret Server also needs the administrator to
+    prove ``Administer Role Permissions`` on the server configured now (the same URL proves it on the way);
+    ``operator`` (``manage.py configure_secretserver``: shell access to the connector) skips that re-proof.
     Raises SetupError with the product's message (and the form field it concerns). Nothing local changes
     unless everything in Secret Server succeeded.
     """
     allow_http = settings.SECRET_SERVER_ALLOW_HTTP if allow_http is None else allow_http
     hostname = connector_hostname()
     admin_client = app_session = None
+    previous = bootstrap_get()
+    previous = previous if previous is not None and previous.is_complete else None
     with audited(action="setup.configure", actor=actor, actor_name=None if actor else admin_username,
                  request=request, target_type="secretserver", target_repr=(url or "")[:200],
                  before={"url": url, "admin_username": admin_username, "app_username": app_username,
-                         "app_domain": app_domain, "app_site_id": app_site_id, "hostname": hostname}) as audit:
+                         "app_domain": app_domain, "app_site_id": app_site_id, "hostname": hostname,
+                         "previous_url": previous.secret_server_url if previous else None,
+                         "previous_app_username": previous.app_username if previous else None}) as audit:
         try:
             url = url_check(url, allow_http=allow_http)
+            if not url_allowed(url):
+                raise SetupError(MSG_URL_NOT_ALLOWED, "url")
+            moving = previous is not None and url_identity(url) != url_identity(previous.secret_server_url)
+            if moving and not operator:
+                _reprove_on_current(previous.secret_server_url, admin_username, admin_password, admin_domain)
             _check_healthy(url)
             admin_client = _grant(url, admin_username, admin_password, admin_domain,
                                   SetupError(INCORRECT_LOGIN, "admin_username"))
@@ -346,8 +409,10 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
                 "app_password_encrypted": encrypt_secret(app_password), "folder_id": result.folder_id,
                 "scim_secret_id": result.secret_id, "hostname": hostname, "configured_by": admin_username})
             _mirrors_write(result, hostname)
-            audit.record(target_id=result.secret_id, message=CONNECTION_SUCCESSFUL, after={
-                "folder_id": result.folder_id, "secret_id": result.secret_id,
+            moved = f" Secret Server URL changed from {previous.secret_server_url} to {url}." if moving else ""
+            audit.record(target_id=result.secret_id, message=CONNECTION_SUCCESSFUL + moved, after={
+                "url": url, "previous_url": previous.secret_server_url if previous else None,
+                "app_username": app_username, "folder_id": result.folder_id, "secret_id": result.secret_id,
                 "folder_created": result.folder_created, "secret_created": result.secret_created})
     cache.delete(token_cache_key(url, app_username, app_domain or None))  # the password may have changed
     settings_cache_clear()
