@@ -45,6 +45,8 @@ MSG_REPROVE_ON_CURRENT = ("To change the Secret Server URL or the application ac
 MSG_FOLDER_DELETED = ("SCIM folder was deleted. Contact your Secret Server admin to move the SCIM Secrets into the "
                       "SCIM connector folder.")
 MSG_SECRET_DELETED = "SCIM connector secret was deleted. To recover the secret, contact your secret server admin."
+MSG_RECOVER_WITH_SETUP = ("Nobody can sign in to the connector until it is recreated. A Secret Server "
+                          "administrator (Administer Role Permissions) recreates it by running this setup again.")
 
 # --- configuration settings --------------------------------------------------------------------------------
 MSG_SETTINGS_UPDATE_FAILED = "Unable to update Configuration."
@@ -62,5 +64,7 @@ MSG_WHOLE_NUMBER = "Enter a whole number."
 MSG_ENDPOINT_NOT_FOUND = "Endpoint not found."
 MSG_ENDPOINT_NAME_REQUIRED = "Endpoint name is required."
 MSG_ENDPOINT_NAME_TAKEN = "Endpoint name already exists and must be unique."
+MSG_ENDPOINT_NAME_RESERVED = ("Names beginning with SCIMSecret or SCIMAuditAnchor are reserved for the "
+                              "connector's own secrets.")
 MSG_ENDPOINT_CONFLICT = ("This endpoint was changed by someone else while you were editing. "
                          "The current values are shown; re-apply your changes.")

@@ -37,6 +37,7 @@ from connector.errors import NON_FIELD, Conflict, InvalidInput, ObjectNotFound, 
 from connector.messages import (
     MSG_ENDPOINT_CONFLICT,
     MSG_ENDPOINT_NAME_REQUIRED,
+    MSG_ENDPOINT_NAME_RESERVED,
     MSG_ENDPOINT_NAME_TAKEN,
     MSG_ENDPOINT_NOT_FOUND,
     MSG_MIRROR_BEHIND,
@@ -275,6 +276,16 @@ def endpoint_mappings_clean(mappings) -> tuple[list[dict], list[str]]:
     return cleaned, errors
 
 
+RESERVED_NAME_PREFIXES = ("scimsecret", "scimauditanchor")
+"""Beginnings of the connector's own secrets' names (``SCIMSecret {host}``, ``SCIMAuditAnchor {host}``):
+an endpoint named so could be mistaken for them (and, before the adoption rule, be adopted and shared)."""
+
+
+def name_is_reserved(name: str) -> bool:
+    """Case-insensitive, whatever follows (``SCIMSecret other-host``, ``scimauditanchor``, ``SCIMSecret-x``)."""
+    return (name or "").strip().casefold().startswith(RESERVED_NAME_PREFIXES)
+
+
 def _validate(*, name, url, username, password, password_required, settings: ConnectorSettings,
               taken_names: set[str], mappings) -> tuple[dict, list[dict]]:
     errors: dict[str, list[str]] = {}
@@ -284,6 +295,8 @@ def _validate(*, name, url, username, password, password_required, settings: Con
         errors["name"] = [MSG_NAME_REQUIRED]
     elif len(name) > 255:
         errors["name"] = ["Endpoint names are at most 255 characters."]
+    elif name_is_reserved(name):
+        errors["name"] = [MSG_ENDPOINT_NAME_RESERVED]
     elif name.lower() in taken_names:
         errors["name"] = [MSG_NAME_TAKEN]
     if not url:

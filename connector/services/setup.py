@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from connector.configuration import ConnectorSettings, SettingsDocument
+from connector.configuration import ConnectorSettings, SettingsDocument, SettingsDocumentError
 from connector.crypto import encrypt_secret
 from connector.models import ConnectorBootstrap, FolderMirror, SettingsMirror
 from connector.secretserver import (
@@ -254,14 +254,35 @@ def _folder_ensure(client: SecretServerClient, name: str) -> tuple[int, bool]:
                          "use it. Share it with the application account (Owner) and try again.") from None
 
 
+def _holds_settings_document(client: SecretServerClient, secret_id: int) -> bool:
+    """Is this secret a SCIMSecret: the Web Password template, its notes a connector settings document?"""
+    try:
+        secret = client.get_secret(secret_id)
+        SettingsDocument.from_json(secret.field("notes"))
+    except (NotFound, AccessDenied, SettingsDocumentError):
+        return False
+    return secret.active and secret.secret_template_id == WEB_PASSWORD_TEMPLATE_ID
+
+
 def _secret_ensure(client: SecretServerClient, *, name: str, folder_id: int, ss_url: str,
-                   app_username: str) -> tuple[int, bool]:
-    found = [s for s in client.search_secrets(search_text=name) if s.name == name and s.active]
-    in_folder = next((s for s in found if s.folder_id == folder_id), None)
-    if in_folder:
-        return in_folder.id, False
-    if found:  # the folder was recreated: bring the surviving SCIMSecret back into it
-        secret = client.get_secret(found[0].id)
+                   app_username: str, known_secret_id: int | None = None) -> tuple[int, bool]:
+    """The SCIMSecret's id, creating it when none qualifies.
+
+    Only the connector's own secret is adopted (it is then shared with Everyone, so adopting a stranger
+    would expose its password): a secret of the Web Password template whose notes hold a settings
+    document, either in the connector's folder or, after the folder was recreated, the very secret the
+    bootstrap record names. Anything else that merely carries the name (an endpoint or a person's secret
+    called "SCIMSecret …") is left alone.
+    """
+    found = [s for s in client.search_secrets(search_text=name) if s.name == name and s.active
+             and s.secret_template_id in (None, WEB_PASSWORD_TEMPLATE_ID)]
+    for summary in [s for s in found if s.folder_id == folder_id]:
+        if _holds_settings_document(client, summary.id):
+            return summary.id, False
+    survivor = next((s for s in found if s.id == known_secret_id and s.folder_id != folder_id), None)
+    if survivor is not None and _holds_settings_document(client, survivor.id):
+        # the folder was recreated: bring the surviving SCIMSecret back into it
+        secret = client.get_secret(survivor.id)
         client.update_secret(secret.with_values(folder_id=folder_id))
         return secret.id, False
     stub = client.secret_stub(WEB_PASSWORD_TEMPLATE_ID, folder_id)
@@ -310,8 +331,11 @@ def _scim_objects_ensure(client: SecretServerClient, *, ss_url: str, app_usernam
                          hostname: str) -> SetupResult:
     folder_name, secret_name = scim_folder_name(hostname), scim_secret_name(hostname)
     folder_id, folder_created = _folder_ensure(client, folder_name)
+    bootstrap = bootstrap_get()
     secret_id, secret_created = _secret_ensure(client, name=secret_name, folder_id=folder_id,
-                                               ss_url=ss_url, app_username=app_username)
+                                               ss_url=ss_url, app_username=app_username,
+                                               known_secret_id=bootstrap.scim_secret_id if bootstrap and url_identity(
+                                                   bootstrap.secret_server_url) == url_identity(ss_url) else None)
     approvers = _shares_ensure(client, secret_id, owner)
     _folder_view_ensure(client, folder_id, owner, approvers)
     return SetupResult(folder_id, secret_id, folder_created, secret_created, folder_name=folder_name,

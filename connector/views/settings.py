@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from connector.access import admin_required, request_access, staff_required
 from connector.errors import ConnectorError
 from connector.forms.settings import ConfigurationSettingsForm, SecretServerSetupForm
-from connector.messages import MSG_NO_ACCESS
+from connector.messages import MSG_NO_ACCESS, MSG_RECOVER_WITH_SETUP
 from connector.selectors.settings import SCIM_VERSION, connector_version, log_file_status, scim_features
 from connector.services.configuration_service import (
     SettingsConflict,
@@ -46,15 +46,25 @@ def about(request):
 
 @require_http_methods(["GET", "POST"])
 def settings_secretserver(request):
-    """Before setup: open to anyone (the form itself demands a Secret Server administrator). After: admins."""
+    """Before setup: open to anyone (the form itself demands a Secret Server administrator). After: admins.
+
+    Recovery: when the SCIMSecret or the folder was deleted in Secret Server nobody can sign in as a connector
+    administrator any more, so the form is open again; the setup service still demands a Secret Server
+    administrator of the configured server, and the connection details stay hidden from a visitor.
+    """
     configured = connector_is_configured()
+    bootstrap = bootstrap_get()
+    status = None
+    recovery = False
     if configured:
         access = request_access(request)
-        if access is None:
-            return redirect_to_login(request.get_full_path())
-        if not access.is_admin:
-            raise PermissionDenied(MSG_NO_ACCESS)
-    bootstrap = bootstrap_get()
+        if access is None or not access.is_admin:
+            status = setup_status(bootstrap)
+            if not status.needs_recreate:
+                if access is None:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied(MSG_NO_ACCESS)
+            recovery = True
     if request.method == "POST":
         form = SecretServerSetupForm(request.POST)
         if form.is_valid():
@@ -69,14 +79,15 @@ def settings_secretserver(request):
                 error_to_form(form, exc)
             else:
                 messages.success(request, f"{result.message}. {result.summary}")
-                return redirect("connector:settings-secretserver")
+                return redirect("connector:settings-secretserver" if not recovery else "login")
     else:
         initial = {"url": bootstrap.secret_server_url, "app_username": bootstrap.app_username,
-                   "app_domain": bootstrap.app_domain, "app_site_id": bootstrap.app_site_id} if bootstrap else {}
+                   "app_domain": bootstrap.app_domain, "app_site_id": bootstrap.app_site_id} \
+            if bootstrap and not recovery else {}
         form = SecretServerSetupForm(initial=initial)
     return render(request, "connector/settings_secretserver.html", {
         "nav_section": "settings-secretserver", "form": form, "configured": configured, "bootstrap": bootstrap,
-        "status": setup_status(bootstrap) if configured else None,
+        "status": status or (setup_status(bootstrap) if configured else None), "recovery": recovery, "recovery_message": MSG_RECOVER_WITH_SETUP,
     })
 
 
