@@ -15,6 +15,8 @@ MSG_REFUSED_CHANGE = "Secret Server refused the change."
 MSG_APP_MISSING_PERMISSION = "Application account is missing a required permission."
 MSG_MIRROR_BEHIND = "Saved in Secret Server; the local copy will be repaired by the next sync."
 MSG_WRITES_BUSY = "Another administrator is saving a change right now. Try again in a moment."
+MSG_CONFIRMED_LATE = ("Secret Server answered too late, but re-reading shows the change was saved "
+                      "there.")
 MSG_AUDIT_WRITE_FAILED = "The audit trail could not be written; the action was not performed."
 MSG_SYNC_UNAVAILABLE_PREFIX = "Showing the last synchronised history;"
 

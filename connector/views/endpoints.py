@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from connector.access import admin_required
 from connector.forms.endpoints import EndpointForm, MappingFormSet, mappings_from_formset
 from connector.errors import ConnectorError, NotConfigured, SavedNotMirrored
+from connector.messages import MSG_CONFIRMED_LATE
 from connector.selectors.endpoints import endpoint_mirror_list
 from connector.services.endpoints import (
     EndpointConflict,
@@ -108,10 +109,15 @@ def _save(request, form, save):
     except ConnectorError as exc:
         error_to_form(form, exc)
         return None
-    messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
+    messages.success(request, _late(f"Endpoint “{result.endpoint.name}” saved.", result))
     if result.token:
         return _form_after_save(request, result)
     return redirect("connector:endpoint-list")
+
+
+def _late(text: str, result) -> str:
+    """The success message, saying so when Secret Server's answer was lost and a re-read confirmed the save."""
+    return f"{text} {MSG_CONFIRMED_LATE}" if result.confirmed_late else text
 
 
 def _posted_revision(request):
@@ -168,7 +174,7 @@ def endpoint_token_view(request, pk):
         return redirect("connector:endpoint-list")
     except ConnectorError as exc:
         return _failed(request, exc)
-    messages.success(request, "New token generated. The previous token no longer works.")
+    messages.success(request, _late("New token generated. The previous token no longer works.", result))
     return _form_after_save(request, result)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from connector.access import admin_required, request_access, staff_required
 from connector.errors import ConnectorError
 from connector.forms.settings import ConfigurationSettingsForm, SecretServerSetupForm
-from connector.messages import MSG_NO_ACCESS, MSG_RECOVER_WITH_SETUP
+from connector.messages import MSG_CONFIRMED_LATE, MSG_NO_ACCESS, MSG_RECOVER_WITH_SETUP
 from connector.selectors.settings import SCIM_VERSION, connector_version, log_file_status, scim_features
 from connector.services.configuration_service import (
     SettingsConflict,
@@ -126,7 +126,8 @@ def settings_configuration(request):
             except ConnectorError as exc:
                 error_to_form(form, exc)
             else:
-                messages.success(request, f"Configuration saved (revision {document.revision}).")
+                late = f" {MSG_CONFIRMED_LATE}" if getattr(document, "confirmed_late", False) else ""
+                messages.success(request, f"Configuration saved (revision {document.revision}).{late}")
                 return redirect("connector:settings-configuration")
     else:
         try:
