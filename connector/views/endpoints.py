@@ -26,6 +26,7 @@ from connector.services.endpoints import (
     endpoint_update,
 )
 from connector.views.failures import error_to_form, error_to_messages
+from connector.views.write_access import admin_write_confirmed
 from connector.views.token_once import token_keep_for_next_page, token_take
 
 FORM_TEMPLATE = "connector/endpoints/form.html"
@@ -129,6 +130,7 @@ def _posted_revision(request):
 
 
 @admin_required
+@admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def endpoint_add_view(request):
     form = EndpointForm(request.POST or None)
@@ -142,6 +144,7 @@ def endpoint_add_view(request):
 
 
 @admin_required
+@admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def endpoint_edit_view(request, pk):
     try:
@@ -163,6 +166,7 @@ def endpoint_edit_view(request, pk):
 
 
 @admin_required
+@admin_write_confirmed
 @require_POST
 def endpoint_token_view(request, pk):
     try:
@@ -179,6 +183,7 @@ def endpoint_token_view(request, pk):
 
 
 @admin_required
+@admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def endpoint_delete_view(request, pk):
     try:

@@ -23,6 +23,7 @@ from connector.services.connection import bootstrap_get, connector_is_configured
 from connector.services.setup import scim_objects_recreate, secretserver_setup, setup_status
 from connector.services.status import connector_status
 from connector.views.failures import error_to_form, error_to_messages
+from connector.views.write_access import admin_write_confirmed
 
 
 def _actor(request):
@@ -92,6 +93,7 @@ def settings_secretserver(request):
 
 
 @admin_required
+@admin_write_confirmed
 @require_POST
 def settings_secretserver_recreate(request):
     access = request_access(request)
@@ -105,6 +107,7 @@ def settings_secretserver_recreate(request):
 
 
 @admin_required
+@admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def settings_configuration(request):
     load_error = ""
