@@ -26,7 +26,12 @@ from connector.services.endpoints import (
     endpoint_update,
 )
 from connector.views.failures import error_to_form, error_to_messages
-from connector.views.write_access import admin_write_confirmed
+from connector.views.write_access import (
+    admin_write_confirmed,
+    form_read_only,
+    is_read_only,
+    staff_reads_admin_writes,
+)
 from connector.views.token_once import token_keep_for_next_page, token_take
 
 FORM_TEMPLATE = "connector/endpoints/form.html"
@@ -45,7 +50,7 @@ def _failed(request, exc: ConnectorError):
     return redirect("connector:endpoint-list")
 
 
-@admin_required
+@staff_reads_admin_writes
 def endpoint_list_view(request):
     warning = None
     try:
@@ -56,7 +61,8 @@ def endpoint_list_view(request):
         endpoints = endpoint_mirror_list()
         warning = f"{exc.message} Showing the local copy, which may be out of date."
     return render(request, "connector/endpoints/list.html",
-                  {"endpoints": endpoints, "warning": warning, "nav_section": "settings-endpoints"})
+                  {"endpoints": endpoints, "warning": warning, "nav_section": "settings-endpoints",
+                   "read_only": is_read_only(request)})
 
 
 def _mapping_initial(endpoint):
@@ -65,7 +71,10 @@ def _mapping_initial(endpoint):
 
 
 def _render_form(request, form, formset, *, endpoint=None, token=None, status=200):
-    context = {"form": form, "formset": formset, "endpoint": endpoint, "token": token,
+    read_only = is_read_only(request)
+    if read_only:
+        form_read_only(form, formset)
+    context = {"form": form, "formset": formset, "endpoint": endpoint, "token": token, "read_only": read_only,
                "nav_section": "settings-endpoints",
                "action_url": (reverse("connector:endpoint-edit", args=[endpoint.ss_secret_id]) if endpoint
                               else reverse("connector:endpoint-add"))}
@@ -143,7 +152,7 @@ def endpoint_add_view(request):
     return _render_form(request, form, formset, status=400 if request.method == "POST" else 200)
 
 
-@admin_required
+@staff_reads_admin_writes
 @admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def endpoint_edit_view(request, pk):

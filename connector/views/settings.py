@@ -23,7 +23,12 @@ from connector.services.connection import bootstrap_get, connector_is_configured
 from connector.services.setup import scim_objects_recreate, secretserver_setup, setup_status
 from connector.services.status import connector_status
 from connector.views.failures import error_to_form, error_to_messages
-from connector.views.write_access import admin_write_confirmed
+from connector.views.write_access import (
+    admin_write_confirmed,
+    form_read_only,
+    is_read_only,
+    staff_reads_admin_writes,
+)
 
 
 def _actor(request):
@@ -106,7 +111,7 @@ def settings_secretserver_recreate(request):
     return redirect("connector:settings-secretserver")
 
 
-@admin_required
+@staff_reads_admin_writes
 @admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def settings_configuration(request):
@@ -143,7 +148,10 @@ def settings_configuration(request):
             disabled = document.settings.connector_disabled
     if disabled is None:
         disabled = settings_current().connector_disabled
+    read_only = is_read_only(request)
+    if read_only and form is not None:
+        form_read_only(form)
     return render(request, "connector/settings_configuration.html", {
         "nav_section": "settings-configuration", "form": form, "load_error": load_error,
-        "connector_disabled": disabled,
+        "connector_disabled": disabled, "read_only": read_only,
     })
