@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -50,6 +51,20 @@ def about(request):
                                                     "scim_version": SCIM_VERSION})
 
 
+VISITOR_STATUS_CACHE_KEY = "connector:setup-status:visitor"
+VISITOR_STATUS_SECONDS = 15
+
+
+def _visitor_setup_status(bootstrap):
+    """Is the connector's secret gone (recovery)? Asked for people who are not administrators, so it is shared
+    and cached briefly: anonymous visitors cost Secret Server at most one status check per 15 s."""
+    status = cache.get(VISITOR_STATUS_CACHE_KEY)
+    if status is None:
+        status = setup_status(bootstrap)
+        cache.set(VISITOR_STATUS_CACHE_KEY, status, VISITOR_STATUS_SECONDS)
+    return status
+
+
 @require_http_methods(["GET", "POST"])
 def settings_secretserver(request):
     """Before setup: open to anyone (the form itself demands a Secret Server administrator). After: admins.
@@ -65,7 +80,7 @@ def settings_secretserver(request):
     if configured:
         access = request_access(request)
         if access is None or not access.is_admin:
-            status = setup_status(bootstrap)
+            status = _visitor_setup_status(bootstrap)
             if not status.needs_recreate:
                 if access is None:
                     return redirect_to_login(request.get_full_path())
@@ -84,6 +99,7 @@ def settings_secretserver(request):
             except ConnectorError as exc:
                 error_to_form(form, exc)
             else:
+                cache.delete(VISITOR_STATUS_CACHE_KEY)
                 messages.success(request, f"{result.message}. {result.summary}")
                 return redirect("connector:settings-secretserver" if not recovery else "login")
     else:

@@ -84,3 +84,12 @@ def test_with_the_scimsecret_deleted_an_administrator_recovers_through_the_setup
     assert row.after["secret_id"] == bootstrap.scim_secret_id and row.after["secret_created"]
     # back to normal: the page is for connector administrators again
     assert client.get(SETUP_URL).status_code == 302
+
+
+def test_visitors_cost_secret_server_at_most_one_status_check_per_15_seconds(client, ss):
+    configure_connector(ss)
+    ss.clear_requests()
+    for _ in range(5):
+        assert client.get(SETUP_URL).status_code == 302  # nothing to recover: to sign-in
+    status_reads = [r for r in ss.requests if r.path.lower().startswith(("/api/v1/folders", "/api/v1/secrets"))]
+    assert len(status_reads) == 2  # one status check: the folder and the secret
