@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from connector.messages import (
     MSG_AUDIT_WRITE_FAILED,
     MSG_MIRROR_BEHIND,
+    MSG_NO_ACCESS,
     MSG_NOT_CONFIGURED,
     MSG_REFUSED,
     MSG_UNAVAILABLE,
@@ -91,6 +92,15 @@ class Busy(Refusal):
     status = 409
     default_message = MSG_WRITES_BUSY
     retry_after = 1
+
+
+class AccessRevoked(Refusal):
+    """Asked just before a privileged write, Secret Server no longer makes this person an administrator.
+
+    ``current`` is what they are now (an auditor's ``ConnectorAccess``) or None (no access at all)."""
+
+    status = 403
+    default_message = MSG_NO_ACCESS
 
 
 class NotConfigured(ConnectorError):

@@ -15,6 +15,8 @@ MSG_REFUSED_CHANGE = "Secret Server refused the change."
 MSG_APP_MISSING_PERMISSION = "Application account is missing a required permission."
 MSG_MIRROR_BEHIND = "Saved in Secret Server; the local copy will be repaired by the next sync."
 MSG_WRITES_BUSY = "Another administrator is saving a change right now. Try again in a moment."
+MSG_CONFIRMED_LATE = ("Secret Server answered too late, but re-reading shows the change was saved "
+                      "there.")
 MSG_AUDIT_WRITE_FAILED = "The audit trail could not be written; the action was not performed."
 MSG_SYNC_UNAVAILABLE_PREFIX = "Showing the last synchronised history;"
 
@@ -38,9 +40,15 @@ MSG_LOGIN_AS_ADMINISTRATOR = "Login as administrator."
 MSG_INVALID_APP_ACCOUNT = "Invalid application account."
 MSG_URL_HTTPS = "URL must be https."
 MSG_URL_INVALID = "The provided URL is invalid."
+MSG_URL_NOT_ALLOWED = ("This Secret Server URL is not allowed. The connector's operator sets the allowed URLs "
+                       "(SECRET_SERVER_URL, SECRET_SERVER_ALLOWED_URLS) on the connector's server.")
+MSG_REPROVE_ON_CURRENT = ("To change the Secret Server URL or the application account, sign in here as an "
+                          "administrator (Administer Role Permissions) of the Secret Server now configured.")
 MSG_FOLDER_DELETED = ("SCIM folder was deleted. Contact your Secret Server admin to move the SCIM Secrets into the "
                       "SCIM connector folder.")
 MSG_SECRET_DELETED = "SCIM connector secret was deleted. To recover the secret, contact your secret server admin."
+MSG_RECOVER_WITH_SETUP = ("Nobody can sign in to the connector until it is recreated. A Secret Server "
+                          "administrator (Administer Role Permissions) recreates it by running this setup again.")
 
 # --- configuration settings --------------------------------------------------------------------------------
 MSG_SETTINGS_UPDATE_FAILED = "Unable to update Configuration."
@@ -58,5 +66,7 @@ MSG_WHOLE_NUMBER = "Enter a whole number."
 MSG_ENDPOINT_NOT_FOUND = "Endpoint not found."
 MSG_ENDPOINT_NAME_REQUIRED = "Endpoint name is required."
 MSG_ENDPOINT_NAME_TAKEN = "Endpoint name already exists and must be unique."
+MSG_ENDPOINT_NAME_RESERVED = ("Names beginning with SCIMSecret or SCIMAuditAnchor are reserved for the "
+                              "connector's own secrets.")
 MSG_ENDPOINT_CONFLICT = ("This endpoint was changed by someone else while you were editing. "
                          "The current values are shown; re-apply your changes.")

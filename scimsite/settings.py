@@ -158,11 +158,17 @@ SPECTACULAR_SETTINGS = {
 # --- Secret Server -----------------------------------------------------------------------
 # Where the connector's Secret Server lives, and how patiently we talk to it.
 SECRET_SERVER_URL = env.str("SECRET_SERVER_URL", default="")
+# The only Secret Servers setup may point the connector at: SECRET_SERVER_URL plus this list (comma-separated).
+# A person on the setup page can never choose another host (no repointing, no probing the network).
+SECRET_SERVER_ALLOWED_URLS = env.list("SECRET_SERVER_ALLOWED_URLS", default=[])
 SECRET_SERVER_ALLOW_HTTP = env.bool("SECRET_SERVER_ALLOW_HTTP", default=False)
 SECRET_SERVER_VERIFY_TLS = env.bool("SECRET_SERVER_VERIFY_TLS", default=True)
 SECRET_SERVER_TIMEOUT = env.float("SECRET_SERVER_TIMEOUT", default=10.0)  # total deadline per call, seconds
 SECRET_SERVER_MAX_RESPONSE_BYTES = env.int("SECRET_SERVER_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
 SECRET_SERVER_RETRIES = env.int("SECRET_SERVER_RETRIES", default=2)  # extra tries, idempotent reads only
+# After a write that timed out or failed ambiguously (5xx, garbage), how long to keep re-reading to learn
+# whether it landed after all (connector/services/reconcile.py).
+SECRET_SERVER_WRITE_RECONCILE_SECONDS = env.float("SECRET_SERVER_WRITE_RECONCILE_SECONDS", default=10.0)
 CONNECTOR_HOSTNAME = env.str("CONNECTOR_HOSTNAME", default=socket.gethostname())
 
 # Keys kept outside the database: the audit chain's HMAC key and the key that encrypts the

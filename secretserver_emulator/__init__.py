@@ -39,7 +39,8 @@ HTTP controls (JSON, no auth, loopback tool; never called by the connector):
     POST /_emulator/users/{userName}/{expire-password|restore-password|lock|unlock|disable|enable}
     POST /_emulator/tokens/revoke {"userName": optional}
     GET|POST|DELETE /_emulator/faults  POST body {"kind": "latency"|"status"|"drop"|"truncate"|"malformed"|"html",
-                                       "status": 500|503, "latencyMs": N, "count": N, "pathPrefix": optional}
+                                       "status": 500|503, "latencyMs": N, "count": N, "pathPrefix": optional,
+                                       "method": optional, e.g. "PUT"}
     GET|DELETE /_emulator/requests   (the request log)
     POST /_emulator/access-requests/{id}/{approve|deny|cancel} {"approver": "admin", "hours": 48, "comment": ...}
 

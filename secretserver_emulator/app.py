@@ -92,7 +92,7 @@ class EmulatorApp:
         if lowered.startswith("/_emulator/") or lowered == "/_emulator":
             status, headers, body, _ = self._dispatch(environ, method, path, query_pairs, controls.ROUTES)
             return self._send(start_response, status, headers, body)
-        fault = self.faults.take(path)
+        fault = self.faults.take(path, method)
         record = RequestRecord(method, path, dict(query_pairs), None, None, fault.kind if fault else None)
         if fault and fault.kind == "latency":
             time.sleep(fault.latencyMs / 1000)

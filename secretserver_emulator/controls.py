@@ -62,7 +62,7 @@ def faults(ctx):
     if ctx.method == "POST":
         d = ctx.data()
         ctx.app.faults.add(make_fault(d.get("kind"), d.get("count", 1), d.get("status", 500),
-                                      d.get("latencyMs", 0), d.get("pathPrefix")))
+                                      d.get("latencyMs", 0), d.get("pathPrefix"), d.get("method")))
     elif ctx.method == "DELETE":
         ctx.app.faults.clear()
     return {"faults": ctx.app.faults.pending()}

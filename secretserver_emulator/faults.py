@@ -21,14 +21,16 @@ class Fault:
     status: int = 500
     latencyMs: int = 0
     pathPrefix: str | None = None
+    method: str | None = None  # e.g. "PUT": only calls with this HTTP method (any when unset)
 
-    def matches(self, path: str) -> bool:
+    def matches(self, path: str, method: str | None = None) -> bool:
         lowered = path.lower()
         return lowered.startswith(API_PREFIXES) and (
-            not self.pathPrefix or lowered.startswith(self.pathPrefix.lower()))
+            not self.pathPrefix or lowered.startswith(self.pathPrefix.lower())) and (
+            not self.method or method is None or self.method.upper() == method.upper())
 
 
-def make_fault(kind, count=1, status=500, latency_ms=0, path_prefix=None) -> Fault:
+def make_fault(kind, count=1, status=500, latency_ms=0, path_prefix=None, method=None) -> Fault:
     errors = {}
     if kind not in KINDS:
         errors["kind"] = ["Must be one of " + ", ".join(KINDS) + "."]
@@ -40,7 +42,8 @@ def make_fault(kind, count=1, status=500, latency_ms=0, path_prefix=None) -> Fau
         errors["status"] = ["Must be 500, 502, 503 or 504."]
     if errors:
         raise ApiError(400, {"message": "The request is invalid.", "modelState": errors})
-    return Fault(kind, count, status, as_int(latency_ms, 0) or 0, path_prefix or None)
+    return Fault(kind, count, status, as_int(latency_ms, 0) or 0, path_prefix or None,
+                 str(method).upper() if method else None)
 
 
 class FaultQueue:
@@ -62,10 +65,10 @@ class FaultQueue:
         with self._lock:
             return [asdict(f) for f in self._faults]
 
-    def take(self, path: str) -> Fault | None:
+    def take(self, path: str, method: str | None = None) -> Fault | None:
         with self._lock:
             for fault in self._faults:
-                if fault.matches(path):
+                if fault.matches(path, method):
                     fault.count -= 1
                     if fault.count <= 0:
                         self._faults.remove(fault)

@@ -95,8 +95,8 @@ class EmulatorServer:
         return self.state.now()
 
     def inject_fault(self, kind: str, count: int = 1, status: int = 500, latency_ms: int = 0,
-                     path_prefix: str | None = None):
-        self.app.faults.add(make_fault(kind, count, status, latency_ms, path_prefix))
+                     path_prefix: str | None = None, method: str | None = None):
+        self.app.faults.add(make_fault(kind, count, status, latency_ms, path_prefix, method))
 
     def clear_faults(self):
         self.app.faults.clear()

@@ -40,6 +40,7 @@ def ss(secret_server, settings):
     settings.SECRET_SERVER_ALLOW_HTTP = True
     settings.SECRET_SERVER_TIMEOUT = 5
     settings.SECRET_SERVER_RETRIES = 1
+    settings.SECRET_SERVER_WRITE_RECONCILE_SECONDS = 2  # a lost write answer: re-read for at most 2 s
     caches["default"].clear()
     yield secret_server
     caches["default"].clear()

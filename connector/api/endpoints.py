@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connector.access import IsConnectorAdministrator, IsConnectorStaffReadOnly
+from connector.api.write_access import AdministratorConfirmedForWrites
 from connector.api.errors import (
     FIELD_ERRORS,
     NOT_FOUND,
@@ -107,7 +108,7 @@ class _EndpointApi(APIView):
     def get_permissions(self):
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
             return [IsConnectorStaffReadOnly()]
-        return [IsConnectorAdministrator()]
+        return [IsConnectorAdministrator(), AdministratorConfirmedForWrites()]
 
     def error_current(self, endpoint) -> dict:
         """``current`` of a 409 (connector/api/errors.py): the endpoint as Secret Server holds it now."""

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connector.access import IsConnectorStaffReadOnly
+from connector.api.write_access import AdministratorConfirmedForWrites
 from connector.api.errors import FIELD_ERRORS, SECRET_SERVER_REFUSED, UNAVAILABLE
 from connector.configuration import SETTINGS, SettingSpec
 from connector.messages import MSG_UNKNOWN_SETTING
@@ -67,7 +68,7 @@ class SettingsInputSerializer(serializers.Serializer):
 class SettingsApi(APIView):
     """Configuration settings as Secret Server holds them. Writes must carry the revision they were read at."""
 
-    permission_classes = [IsConnectorStaffReadOnly]
+    permission_classes = [IsConnectorStaffReadOnly, AdministratorConfirmedForWrites]
     OutputSerializer = SettingsOutputSerializer
     InputSerializer = SettingsInputSerializer
 

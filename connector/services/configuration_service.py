@@ -8,6 +8,7 @@ never raises. ``settings_document_fresh()`` is the exact, uncached read the sett
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
@@ -30,6 +31,7 @@ from connector.errors import (
 )
 from connector.messages import (
     MSG_ALLOW_HTTP_IN_USE,
+    MSG_CONFIRMED_LATE,
     MSG_MIRROR_BEHIND,
     MSG_SETTINGS_CONFLICT,
     MSG_SETTINGS_SAVED,
@@ -46,6 +48,7 @@ from connector.services.connection import (
 )
 from connector.services.failures import secretserver_failure
 from connector.services.locks import WritesBusy, secretserver_write_lock
+from connector.services.reconcile import write_reconciled
 from connector.services.settings_checks import settings_secretserver_errors
 
 logger = logging.getLogger(__name__)
@@ -98,6 +101,13 @@ class SettingsMirrorBehind(SavedNotMirrored):
     def __init__(self, document: SettingsDocument):
         super().__init__(MSG_MIRROR_BEHIND, current=document)
         self.document = document
+
+
+@dataclass(frozen=True)
+class SettingsSaved(SettingsDocument):
+    """The saved document; ``confirmed_late``: Secret Server's answer was lost, a re-read found it saved."""
+
+    confirmed_late: bool = False
 
 
 def _unavailable(exc: SecretServerError) -> SettingsUnavailable:
@@ -239,17 +249,22 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
         before, after = _changes(current.settings, new_settings)
         audit.before = {**before, "revision": current.revision}
         audit.after = {**after, "revision": document.revision}
+        def landed():
+            seen = settings_document_read(client, bootstrap)
+            return seen if (seen.revision, seen.settings) == (document.revision, document.settings) else None
+
         try:
-            client.update_secret_field(bootstrap.scim_secret_id, "notes", document.to_json())
+            _, late = write_reconciled(
+                lambda: client.update_secret_field(bootstrap.scim_secret_id, "notes", document.to_json()), landed)
         except SecretServerError as exc:
             raise _unavailable(exc) from None
         _cache_put(document)
         try:
             with transaction.atomic():
                 _settings_mirror_write(document, bootstrap.scim_secret_id)
-                audit.record(message=SETTINGS_SAVED)
+                audit.record(message=f"{SETTINGS_SAVED} {MSG_CONFIRMED_LATE}" if late else SETTINGS_SAVED)
         except DatabaseError:
             logger.error("settings: saved in Secret Server (revision %s) but the mirror write failed",
                          document.revision)
             raise SettingsMirrorBehind(document) from None
-    return document
+    return SettingsSaved(document.settings, document.revision, confirmed_late=late)

@@ -35,8 +35,10 @@ from connector.models import EndpointMirror
 from connector.selectors.endpoints import endpoint_mirror_list
 from connector.errors import NON_FIELD, Conflict, InvalidInput, ObjectNotFound, SavedNotMirrored
 from connector.messages import (
+    MSG_CONFIRMED_LATE,
     MSG_ENDPOINT_CONFLICT,
     MSG_ENDPOINT_NAME_REQUIRED,
+    MSG_ENDPOINT_NAME_RESERVED,
     MSG_ENDPOINT_NAME_TAKEN,
     MSG_ENDPOINT_NOT_FOUND,
     MSG_MIRROR_BEHIND,
@@ -66,6 +68,7 @@ from connector.services.connection import (
 from connector.services.failures import secretserver_failure
 from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, token_generate
 from connector.services.locks import serialized_write
+from connector.services.reconcile import write_reconciled
 
 logger = logging.getLogger(__name__)
 
@@ -282,6 +285,16 @@ def endpoint_mappings_clean(mappings) -> tuple[list[dict], list[str]]:
     return cleaned, errors
 
 
+RESERVED_NAME_PREFIXES = ("scimsecret", "scimauditanchor")
+"""Beginnings of the connector's own secrets' names (``SCIMSecret {host}``, ``SCIMAuditAnchor {host}``):
+an endpoint named so could be mistaken for them (and, before the adoption rule, be adopted and shared)."""
+
+
+def name_is_reserved(name: str) -> bool:
+    """Case-insensitive, whatever follows (``SCIMSecret other-host``, ``scimauditanchor``, ``SCIMSecret-x``)."""
+    return (name or "").strip().casefold().startswith(RESERVED_NAME_PREFIXES)
+
+
 def _validate(*, name, url, username, password, password_required, settings: ConnectorSettings,
               taken_names: set[str], mappings) -> tuple[dict, list[dict]]:
     errors: dict[str, list[str]] = {}
@@ -291,6 +304,8 @@ def _validate(*, name, url, username, password, password_required, settings: Con
         errors["name"] = [MSG_NAME_REQUIRED]
     elif len(name) > 255:
         errors["name"] = ["Endpoint names are at most 255 characters."]
+    elif name_is_reserved(name):
+        errors["name"] = [MSG_ENDPOINT_NAME_RESERVED]
     elif name.lower() in taken_names:
         errors["name"] = [MSG_NAME_TAKEN]
     if not url:
@@ -411,6 +426,31 @@ def endpoint_list(*, sync: bool = True):
 class EndpointResult:
     endpoint: Endpoint
     token: IssuedToken | None = None  # set only when a new token was generated (shown once)
+    confirmed_late: bool = False  # Secret Server's answer was lost; a re-read found the change applied
+
+
+def _late(message: str, late: bool) -> str:
+    return f"{message} {MSG_CONFIRMED_LATE}" if late else message
+
+
+def _reread(client: SecretServerClient, secret_id: int) -> Endpoint | None:
+    """The endpoint as Secret Server holds it now, or None when it is gone (deleted, moved, unshared)."""
+    try:
+        secret = client.get_secret(secret_id)
+    except (NotFound, AccessDenied):
+        return None
+    return endpoint_from_secret(secret) if secret.active else None
+
+
+def _landed(client: SecretServerClient, secret_id: int, *, revision: int, token_id: str | None,
+            name: str | None = None):
+    """A ``confirm`` for ``write_reconciled``: the endpoint if it now holds this revision and token id."""
+    def confirm():
+        seen = _reread(client, secret_id)
+        if seen is None or seen.revision != revision or seen.token_id != token_id:
+            return None
+        return seen if name is None or seen.name == name else None
+    return confirm
 
 
 def _mirror_and_record(audit, endpoint: Endpoint, *, message: str = "") -> None:
@@ -447,12 +487,22 @@ def endpoint_create(*, actor=None, request=None, name: str, url: str, username: 
                                 issued_at=token.issued_at, expires_at=token.expires_at, mappings=mappings,
                                 revision=1, allow_sensitive_reads=bool(allow_sensitive_reads))
         stub = client.secret_stub(WEB_PASSWORD_TEMPLATE_ID, bootstrap.folder_id)
-        secret = client.create_secret(stub, name=name.strip(), folder_id=bootstrap.folder_id, fields={
-            "url": url.strip(), "username": username.strip(), "password": password, "notes": notes})
-        endpoint = endpoint_from_secret(secret)
-        _mirror_and_record(audit, endpoint, message="Endpoint created with a new token." + (
-            " " + MSG_SENSITIVE_ON if endpoint.allow_sensitive_reads else ""))
-    return EndpointResult(endpoint, token)
+
+        def created():
+            for summary in client.search_secrets(folder_id=bootstrap.folder_id):
+                if summary.active and summary.name == name.strip():
+                    seen = _landed(client, summary.id, revision=1, token_id=token.token_id)()
+                    if seen is not None:
+                        return seen
+            return None
+
+        result, late = write_reconciled(lambda: client.create_secret(
+            stub, name=name.strip(), folder_id=bootstrap.folder_id, fields={
+                "url": url.strip(), "username": username.strip(), "password": password, "notes": notes}), created)
+        endpoint = result if late else endpoint_from_secret(result)
+        _mirror_and_record(audit, endpoint, message=_late("Endpoint created with a new token." + (
+            " " + MSG_SENSITIVE_ON if endpoint.allow_sensitive_reads else ""), late))
+    return EndpointResult(endpoint, token, confirmed_late=late)
 
 
 @endpoint_service
@@ -499,14 +549,17 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
         values = {"url": url.strip(), "username": username.strip(), "notes": notes}
         if password:
             values["password"] = password
-        updated = client.update_secret(secret.with_values(name=name.strip(), **values))
-        endpoint = endpoint_from_secret(updated)
+        result, late = write_reconciled(
+            lambda: client.update_secret(secret.with_values(name=name.strip(), **values)),
+            _landed(client, secret.id, revision=current.revision + 1,
+                    token_id=token.token_id if token else current.token_id, name=name.strip()))
+        endpoint = result if late else endpoint_from_secret(result)
         switched = ""
         if endpoint.allow_sensitive_reads != current.allow_sensitive_reads:
             switched = " " + (MSG_SENSITIVE_ON if endpoint.allow_sensitive_reads else MSG_SENSITIVE_OFF)
-        _mirror_and_record(audit, endpoint, message=(
-            "Endpoint updated; a token was generated." if token else "Endpoint updated.") + switched)
-    return EndpointResult(endpoint, token)
+        _mirror_and_record(audit, endpoint, message=_late((
+            "Endpoint updated; a token was generated." if token else "Endpoint updated.") + switched, late))
+    return EndpointResult(endpoint, token, confirmed_late=late)
 
 
 @endpoint_service
@@ -530,10 +583,12 @@ def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
                                 issued_at=token.issued_at, expires_at=token.expires_at,
                                 mappings=current.permission_mappings, revision=current.revision + 1,
                                 allow_sensitive_reads=current.allow_sensitive_reads)
-        client.update_secret_field(secret.id, "notes", notes)
+        _, late = write_reconciled(lambda: client.update_secret_field(secret.id, "notes", notes),
+                                   _landed(client, secret.id, revision=current.revision + 1, token_id=token.token_id))
         endpoint = endpoint_from_secret(secret.with_values(notes=notes))
-        _mirror_and_record(audit, endpoint, message="New token generated; the previous token no longer works.")
-    return EndpointResult(endpoint, token)
+        _mirror_and_record(audit, endpoint, message=_late(
+            "New token generated; the previous token no longer works.", late))
+    return EndpointResult(endpoint, token, confirmed_late=late)
 
 
 @endpoint_service
@@ -550,13 +605,15 @@ def endpoint_delete(secret_id: int, *, actor=None, request=None, expected_revisi
                  target_id=current.ss_secret_id, target_repr=current.name, before=current.audit_view(),
                  message=_from_revision(expected_revision)) as audit:
         _revision_check(current, expected_revision)
-        client.delete_secret(current.ss_secret_id)
+        _, late = write_reconciled(lambda: client.delete_secret(current.ss_secret_id),
+                                   lambda: True if _reread(client, current.ss_secret_id) is None else None)
         try:
             with transaction.atomic():
                 EndpointMirror.objects.filter(ss_secret_id=current.ss_secret_id).update(
                     active=False, token_id=None, token_hash="", synced_at=timezone.now())
                 audit.record(target_id=current.ss_secret_id, target_repr=current.name,
-                             message="Endpoint deleted (deactivated in Secret Server); its token no longer works.")
+                             message=_late("Endpoint deleted (deactivated in Secret Server); its token no longer "
+                                           "works.", late))
         except Exception as exc:
             logger.error("endpoint %s: deleted in Secret Server but the mirror write failed (%s)",
                          current.ss_secret_id, type(exc).__name__)

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from connector.configuration import ConnectorSettings, SettingsDocument
+from connector.configuration import ConnectorSettings, SettingsDocument, SettingsDocumentError
 from connector.crypto import encrypt_secret
 from connector.models import ConnectorBootstrap, FolderMirror, SettingsMirror
 from connector.secretserver import (
@@ -41,10 +41,12 @@ from connector.messages import (
     MSG_INVALID_APP_ACCOUNT,
     MSG_LOGIN_AS_ADMINISTRATOR,
     MSG_NOT_CONFIGURED,
+    MSG_REPROVE_ON_CURRENT,
     MSG_SECRET_DELETED,
     MSG_UNAVAILABLE,
     MSG_URL_HTTPS,
     MSG_URL_INVALID,
+    MSG_URL_NOT_ALLOWED,
 )
 from connector.services.audit import audited
 from connector.services.configuration_service import settings_cache_clear
@@ -145,6 +147,54 @@ def url_check(url: str, *, allow_http: bool) -> str:
     return url
 
 
+def url_identity(url: str) -> tuple[str, str, int | None, str]:
+    """What makes two Secret Server URLs the same server: scheme, host and port (case-insensitive, default
+    port implied) and the path (case-insensitive like IIS, trailing slash ignored)."""
+    parts = urlsplit((url or "").strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port == {"http": 80, "https": 443}.get(scheme):
+        port = None
+    return scheme, (parts.hostname or "").lower(), port, parts.path.rstrip("/").lower()
+
+
+def allowed_secret_server_urls() -> list[str]:
+    """The Secret Server URLs the operator allowed in the environment: SECRET_SERVER_URL and
+    SECRET_SERVER_ALLOWED_URLS. Setup targets nothing else, so nobody on the setup page can repoint the
+    connector (and every person's sign-in password) at another server, or use the form to probe a network."""
+    urls = [settings.SECRET_SERVER_URL, *getattr(settings, "SECRET_SERVER_ALLOWED_URLS", [])]
+    return [u.strip() for u in urls if u and u.strip()]
+
+
+def url_allowed(url: str) -> bool:
+    return url_identity(url) in {url_identity(allowed) for allowed in allowed_secret_server_urls()}
+
+
+def _admin_prove(url: str, username: str, password: str, domain: str | None) -> User:
+    """The person holds ``Administer Role Permissions`` on the Secret Server at ``url``; their user record."""
+    client = _grant(url, username, password, domain, SetupError(INCORRECT_LOGIN, "admin_username"))
+    try:
+        me = client.current_user()
+        if not me.has_permission(ADMIN_PERMISSION):
+            raise SetupError(LOGIN_AS_ADMINISTRATOR, "admin_username")
+        return client.get_user(me.id)
+    finally:
+        _revoke_quietly(client)
+
+
+def _reprove_on_current(current_url: str, username: str, password: str, domain: str | None) -> None:
+    """Changing where passwords go needs an administrator of the Secret Server configured *now*."""
+    try:
+        _admin_prove(current_url, username, password, domain)
+    except SetupError as exc:
+        if exc.field == "admin_username" and exc.message in (INCORRECT_LOGIN, LOGIN_AS_ADMINISTRATOR):
+            raise SetupError(MSG_REPROVE_ON_CURRENT, "admin_username") from None
+        raise
+
+
 def _unavailable(exc: Exception | None = None) -> SetupError:
     return SetupError(UNAVAILABLE, outcome="error")
 
@@ -204,14 +254,35 @@ def _folder_ensure(client: SecretServerClient, name: str) -> tuple[int, bool]:
                          "use it. Share it with the application account (Owner) and try again.") from None
 
 
+def _holds_settings_document(client: SecretServerClient, secret_id: int) -> bool:
+    """Is this secret a SCIMSecret: the Web Password template, its notes a connector settings document?"""
+    try:
+        secret = client.get_secret(secret_id)
+        SettingsDocument.from_json(secret.field("notes"))
+    except (NotFound, AccessDenied, SettingsDocumentError):
+        return False
+    return secret.active and secret.secret_template_id == WEB_PASSWORD_TEMPLATE_ID
+
+
 def _secret_ensure(client: SecretServerClient, *, name: str, folder_id: int, ss_url: str,
-                   app_username: str) -> tuple[int, bool]:
-    found = [s for s in client.search_secrets(search_text=name) if s.name == name and s.active]
-    in_folder = next((s for s in found if s.folder_id == folder_id), None)
-    if in_folder:
-        return in_folder.id, False
-    if found:  # the folder was recreated: bring the surviving SCIMSecret back into it
-        secret = client.get_secret(found[0].id)
+                   app_username: str, known_secret_id: int | None = None) -> tuple[int, bool]:
+    """The SCIMSecret's id, creating it when none qualifies.
+
+    Only the connector's own secret is adopted (it is then shared with Everyone, so adopting a stranger
+    would expose its password): a secret of the Web Password template whose notes hold a settings
+    document, either in the connector's folder or, after the folder was recreated, the very secret the
+    bootstrap record names. Anything else that merely carries the name (an endpoint or a person's secret
+    called "SCIMSecret …") is left alone.
+    """
+    found = [s for s in client.search_secrets(search_text=name) if s.name == name and s.active
+             and s.secret_template_id in (None, WEB_PASSWORD_TEMPLATE_ID)]
+    for summary in [s for s in found if s.folder_id == folder_id]:
+        if _holds_settings_document(client, summary.id):
+            return summary.id, False
+    survivor = next((s for s in found if s.id == known_secret_id and s.folder_id != folder_id), None)
+    if survivor is not None and _holds_settings_document(client, survivor.id):
+        # the folder was recreated: bring the surviving SCIMSecret back into it
+        secret = client.get_secret(survivor.id)
         client.update_secret(secret.with_values(folder_id=folder_id))
         return secret.id, False
     stub = client.secret_stub(WEB_PASSWORD_TEMPLATE_ID, folder_id)
@@ -260,8 +331,11 @@ def _scim_objects_ensure(client: SecretServerClient, *, ss_url: str, app_usernam
                          hostname: str) -> SetupResult:
     folder_name, secret_name = scim_folder_name(hostname), scim_secret_name(hostname)
     folder_id, folder_created = _folder_ensure(client, folder_name)
+    bootstrap = bootstrap_get()
     secret_id, secret_created = _secret_ensure(client, name=secret_name, folder_id=folder_id,
-                                               ss_url=ss_url, app_username=app_username)
+                                               ss_url=ss_url, app_username=app_username,
+                                               known_secret_id=bootstrap.scim_secret_id if bootstrap and url_identity(
+                                                   bootstrap.secret_server_url) == url_identity(ss_url) else None)
     approvers = _shares_ensure(client, secret_id, owner)
     _folder_view_ensure(client, folder_id, owner, approvers)
     return SetupResult(folder_id, secret_id, folder_created, secret_created, folder_name=folder_name,
@@ -299,21 +373,34 @@ def _check_app_account(admin_client: SecretServerClient, app_session: SecretServ
 def secretserver_setup(*, url: str, admin_username: str, admin_password: str, app_username: str,
                        app_password: str, admin_domain: str = "", app_domain: str = "",
                        app_site_id: int | None = None, allow_http: bool | None = None, actor=None,
-                       request=None) -> SetupResult:
+                       request=None, operator: bool = False) -> SetupResult:
     """Validate both accounts, ensure folder + SCIMSecret + shares, save the bootstrap record.
 
+    Only a URL the operator allowed (``url_allowed``) is ever contacted; any other gets one fixed message
+    and no network call. Once set up, moving to another Secret Server also needs the administrator to
+    prove ``Administer Role Permissions`` on the server configured now (the same URL proves it on the way);
+    ``operator`` (``manage.py configure_secretserver``: shell access to the connector) skips that re-proof.
     Raises SetupError with the product's message (and the form field it concerns). Nothing local changes
     unless everything in Secret Server succeeded.
     """
     allow_http = settings.SECRET_SERVER_ALLOW_HTTP if allow_http is None else allow_http
     hostname = connector_hostname()
     admin_client = app_session = None
+    previous = bootstrap_get()
+    previous = previous if previous is not None and previous.is_complete else None
     with audited(action="setup.configure", actor=actor, actor_name=None if actor else admin_username,
                  request=request, target_type="secretserver", target_repr=(url or "")[:200],
                  before={"url": url, "admin_username": admin_username, "app_username": app_username,
-                         "app_domain": app_domain, "app_site_id": app_site_id, "hostname": hostname}) as audit:
+                         "app_domain": app_domain, "app_site_id": app_site_id, "hostname": hostname,
+                         "previous_url": previous.secret_server_url if previous else None,
+                         "previous_app_username": previous.app_username if previous else None}) as audit:
         try:
             url = url_check(url, allow_http=allow_http)
+            if not url_allowed(url):
+                raise SetupError(MSG_URL_NOT_ALLOWED, "url")
+            moving = previous is not None and url_identity(url) != url_identity(previous.secret_server_url)
+            if moving and not operator:
+                _reprove_on_current(previous.secret_server_url, admin_username, admin_password, admin_domain)
             _check_healthy(url)
             admin_client = _grant(url, admin_username, admin_password, admin_domain,
                                   SetupError(INCORRECT_LOGIN, "admin_username"))
@@ -346,8 +433,10 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
                 "app_password_encrypted": encrypt_secret(app_password), "folder_id": result.folder_id,
                 "scim_secret_id": result.secret_id, "hostname": hostname, "configured_by": admin_username})
             _mirrors_write(result, hostname)
-            audit.record(target_id=result.secret_id, message=CONNECTION_SUCCESSFUL, after={
-                "folder_id": result.folder_id, "secret_id": result.secret_id,
+            moved = f" Secret Server URL changed from {previous.secret_server_url} to {url}." if moving else ""
+            audit.record(target_id=result.secret_id, message=CONNECTION_SUCCESSFUL + moved, after={
+                "url": url, "previous_url": previous.secret_server_url if previous else None,
+                "app_username": app_username, "folder_id": result.folder_id, "secret_id": result.secret_id,
                 "folder_created": result.folder_created, "secret_created": result.secret_created})
     cache.delete(token_cache_key(url, app_username, app_domain or None))  # the password may have changed
     settings_cache_clear()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from connector.access import admin_required
 from connector.forms.endpoints import EndpointForm, MappingFormSet, mappings_from_formset
 from connector.errors import ConnectorError, NotConfigured, SavedNotMirrored
+from connector.messages import MSG_CONFIRMED_LATE
 from connector.selectors.endpoints import endpoint_mirror_list
 from connector.services.endpoints import (
     EndpointConflict,
@@ -25,6 +26,12 @@ from connector.services.endpoints import (
     endpoint_update,
 )
 from connector.views.failures import error_to_form, error_to_messages
+from connector.views.write_access import (
+    admin_write_confirmed,
+    form_read_only,
+    is_read_only,
+    staff_reads_admin_writes,
+)
 from connector.views.token_once import token_keep_for_next_page, token_take
 
 FORM_TEMPLATE = "connector/endpoints/form.html"
@@ -43,7 +50,7 @@ def _failed(request, exc: ConnectorError):
     return redirect("connector:endpoint-list")
 
 
-@admin_required
+@staff_reads_admin_writes
 def endpoint_list_view(request):
     warning = None
     try:
@@ -54,7 +61,8 @@ def endpoint_list_view(request):
         endpoints = endpoint_mirror_list()
         warning = f"{exc.message} Showing the local copy, which may be out of date."
     return render(request, "connector/endpoints/list.html",
-                  {"endpoints": endpoints, "warning": warning, "nav_section": "settings-endpoints"})
+                  {"endpoints": endpoints, "warning": warning, "nav_section": "settings-endpoints",
+                   "read_only": is_read_only(request)})
 
 
 def _mapping_initial(endpoint):
@@ -63,7 +71,10 @@ def _mapping_initial(endpoint):
 
 
 def _render_form(request, form, formset, *, endpoint=None, token=None, status=200):
-    context = {"form": form, "formset": formset, "endpoint": endpoint, "token": token,
+    read_only = is_read_only(request)
+    if read_only:
+        form_read_only(form, formset)
+    context = {"form": form, "formset": formset, "endpoint": endpoint, "token": token, "read_only": read_only,
                "nav_section": "settings-endpoints",
                "action_url": (reverse("connector:endpoint-edit", args=[endpoint.ss_secret_id]) if endpoint
                               else reverse("connector:endpoint-add"))}
@@ -108,10 +119,15 @@ def _save(request, form, save):
     except ConnectorError as exc:
         error_to_form(form, exc)
         return None
-    messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
+    messages.success(request, _late(f"Endpoint “{result.endpoint.name}” saved.", result))
     if result.token:
         return _form_after_save(request, result)
     return redirect("connector:endpoint-list")
+
+
+def _late(text: str, result) -> str:
+    """The success message, saying so when Secret Server's answer was lost and a re-read confirmed the save."""
+    return f"{text} {MSG_CONFIRMED_LATE}" if result.confirmed_late else text
 
 
 def _posted_revision(request):
@@ -123,6 +139,7 @@ def _posted_revision(request):
 
 
 @admin_required
+@admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def endpoint_add_view(request):
     form = EndpointForm(request.POST or None)
@@ -135,7 +152,8 @@ def endpoint_add_view(request):
     return _render_form(request, form, formset, status=400 if request.method == "POST" else 200)
 
 
-@admin_required
+@staff_reads_admin_writes
+@admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def endpoint_edit_view(request, pk):
     try:
@@ -157,6 +175,7 @@ def endpoint_edit_view(request, pk):
 
 
 @admin_required
+@admin_write_confirmed
 @require_POST
 def endpoint_token_view(request, pk):
     try:
@@ -168,11 +187,12 @@ def endpoint_token_view(request, pk):
         return redirect("connector:endpoint-list")
     except ConnectorError as exc:
         return _failed(request, exc)
-    messages.success(request, "New token generated. The previous token no longer works.")
+    messages.success(request, _late("New token generated. The previous token no longer works.", result))
     return _form_after_save(request, result)
 
 
 @admin_required
+@admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def endpoint_delete_view(request, pk):
     try:

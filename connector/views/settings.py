@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from connector.access import admin_required, request_access, staff_required
 from connector.errors import ConnectorError
 from connector.forms.settings import ConfigurationSettingsForm, SecretServerSetupForm
-from connector.messages import MSG_NO_ACCESS
+from connector.messages import MSG_CONFIRMED_LATE, MSG_NO_ACCESS, MSG_RECOVER_WITH_SETUP
 from connector.selectors.settings import SCIM_VERSION, connector_version, log_file_status, scim_features
 from connector.services.configuration_service import (
     SettingsConflict,
@@ -23,6 +24,12 @@ from connector.services.connection import bootstrap_get, connector_is_configured
 from connector.services.setup import scim_objects_recreate, secretserver_setup, setup_status
 from connector.services.status import connector_status
 from connector.views.failures import error_to_form, error_to_messages
+from connector.views.write_access import (
+    admin_write_confirmed,
+    form_read_only,
+    is_read_only,
+    staff_reads_admin_writes,
+)
 from scim.selectors import scim_refused_reason
 
 
@@ -46,17 +53,41 @@ def about(request):
                                                     "scim_version": SCIM_VERSION})
 
 
+VISITOR_STATUS_CACHE_KEY = "connector:setup-status:visitor"
+VISITOR_STATUS_SECONDS = 15
+
+
+def _visitor_setup_status(bootstrap):
+    """Is the connector's secret gone (recovery)? Asked for people who are not administrators, so it is shared
+    and cached briefly: anonymous visitors cost Secret Server at most one status check per 15 s."""
+    status = cache.get(VISITOR_STATUS_CACHE_KEY)
+    if status is None:
+        status = setup_status(bootstrap)
+        cache.set(VISITOR_STATUS_CACHE_KEY, status, VISITOR_STATUS_SECONDS)
+    return status
+
+
 @require_http_methods(["GET", "POST"])
 def settings_secretserver(request):
-    """Before setup: open to anyone (the form itself demands a Secret Server administrator). After: admins."""
+    """Before setup: open to anyone (the form itself demands a Secret Server administrator). After: admins.
+
+    Recovery: when the SCIMSecret or the folder was deleted in Secret Server nobody can sign in as a connector
+    administrator any more, so the form is open again; the setup service still demands a Secret Server
+    administrator of the configured server, and the connection details stay hidden from a visitor.
+    """
     configured = connector_is_configured()
+    bootstrap = bootstrap_get()
+    status = None
+    recovery = False
     if configured:
         access = request_access(request)
-        if access is None:
-            return redirect_to_login(request.get_full_path())
-        if not access.is_admin:
-            raise PermissionDenied(MSG_NO_ACCESS)
-    bootstrap = bootstrap_get()
+        if access is None or not access.is_admin:
+            status = _visitor_setup_status(bootstrap)
+            if not status.needs_recreate:
+                if access is None:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied(MSG_NO_ACCESS)
+            recovery = True
     if request.method == "POST":
         form = SecretServerSetupForm(request.POST)
         if form.is_valid():
@@ -70,19 +101,22 @@ def settings_secretserver(request):
             except ConnectorError as exc:
                 error_to_form(form, exc)
             else:
+                cache.delete(VISITOR_STATUS_CACHE_KEY)
                 messages.success(request, f"{result.message}. {result.summary}")
-                return redirect("connector:settings-secretserver")
+                return redirect("connector:settings-secretserver" if not recovery else "login")
     else:
         initial = {"url": bootstrap.secret_server_url, "app_username": bootstrap.app_username,
-                   "app_domain": bootstrap.app_domain, "app_site_id": bootstrap.app_site_id} if bootstrap else {}
+                   "app_domain": bootstrap.app_domain, "app_site_id": bootstrap.app_site_id} \
+            if bootstrap and not recovery else {}
         form = SecretServerSetupForm(initial=initial)
     return render(request, "connector/settings_secretserver.html", {
         "nav_section": "settings-secretserver", "form": form, "configured": configured, "bootstrap": bootstrap,
-        "status": setup_status(bootstrap) if configured else None,
+        "status": status or (setup_status(bootstrap) if configured else None), "recovery": recovery, "recovery_message": MSG_RECOVER_WITH_SETUP,
     })
 
 
 @admin_required
+@admin_write_confirmed
 @require_POST
 def settings_secretserver_recreate(request):
     access = request_access(request)
@@ -95,7 +129,8 @@ def settings_secretserver_recreate(request):
     return redirect("connector:settings-secretserver")
 
 
-@admin_required
+@staff_reads_admin_writes
+@admin_write_confirmed
 @require_http_methods(["GET", "POST"])
 def settings_configuration(request):
     load_error = ""
@@ -117,7 +152,8 @@ def settings_configuration(request):
             except ConnectorError as exc:
                 error_to_form(form, exc)
             else:
-                messages.success(request, f"Configuration saved (revision {document.revision}).")
+                late = f" {MSG_CONFIRMED_LATE}" if getattr(document, "confirmed_late", False) else ""
+                messages.success(request, f"Configuration saved (revision {document.revision}).{late}")
                 return redirect("connector:settings-configuration")
     else:
         try:
@@ -130,7 +166,10 @@ def settings_configuration(request):
             disabled = document.settings.connector_disabled
     if disabled is None:
         disabled = settings_current().connector_disabled
+    read_only = is_read_only(request)
+    if read_only and form is not None:
+        form_read_only(form)
     return render(request, "connector/settings_configuration.html", {
         "nav_section": "settings-configuration", "form": form, "load_error": load_error,
-        "connector_disabled": disabled,
+        "connector_disabled": disabled, "read_only": read_only,
     })

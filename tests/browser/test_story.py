@@ -303,8 +303,18 @@ def step_6_auditor(s: Story) -> None:
     page.wait_for_load_state()
     s.shot("14-audit")
 
-    # An auditor opening an administrator page gets the friendly 403 with the product's words.
+    # An auditor reads the configuration and the endpoints (as the API lets them), without a way to change them.
     page.goto(s.url("/settings/configuration/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Configuration Settings")
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)
+    expect(page.locator("main input:not([type=hidden])").first).to_be_disabled()
+    s.axe("configuration (auditor)")
+    page.goto(s.url("/settings/endpoints/"))
+    expect(page.get_by_role("link", name="Add endpoint")).to_have_count(0)
+    expect(page.get_by_role("link", name="Delete")).to_have_count(0)
+    s.axe("endpoints (auditor)")
+    # An auditor opening an administrator page gets the friendly 403 with the product's words.
+    page.goto(s.url("/settings/secret-server/"))
     expect(page.get_by_text("Login does not have permission to access SCIM Connector. Contact SCIM Connector "
                             "owner for access.")).to_be_visible()
     s.axe("403")

@@ -111,3 +111,14 @@ def test_user_controls(emulator):
         body = requests.post(f"{emulator.url}/_emulator/users/bob/{action}", timeout=5).json()
         assert body[key] is value
     assert requests.post(f"{emulator.url}/_emulator/users/nobody/lock", timeout=5).status_code == 404
+
+
+def test_a_fault_can_target_one_http_method(emulator):
+    """So a test can slow a write without slowing the read of the same path before it."""
+    emulator.inject_fault(kind="status", status=503, method="post", path_prefix=HEALTH)
+    assert get(emulator).status_code == 200  # a GET passes by
+    assert requests.post(emulator.url + HEALTH, timeout=5).status_code == 503
+    added = requests.post(f"{emulator.url}/_emulator/faults", json={"kind": "status", "status": 503,
+                                                                     "method": "DELETE"}, timeout=5)
+    assert added.json()["faults"][0]["method"] == "DELETE"
+    assert get(emulator).status_code == 200

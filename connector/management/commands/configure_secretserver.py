@@ -69,7 +69,7 @@ class Command(BaseCommand):
                     url=url, admin_username=options["admin_username"], admin_password=admin_password,
                     admin_domain=options["admin_domain"], app_username=options["app_username"],
                     app_password=app_password, app_domain=options["app_domain"], app_site_id=options["site_id"],
-                    allow_http=allow_http)
+                    allow_http=allow_http, operator=True)
             except SetupError as exc:
                 raise CommandError(exc.message) from None
             except AuditWriteError as exc:

@@ -30,6 +30,8 @@ def connector(ss, ss_app, db, settings):
     scim_secret = ss_app.create_secret(stub, name="SCIMSecret testhost", folder_id=folder.id, fields={
         "url": ss.url, "username": APP_USER, "password": APP_PASSWORD,
         "notes": SettingsDocument(ConnectorSettings(), 0).to_json()})
+    # the signed-in "admin" (user 2) administers the connector in Secret Server too: writes re-check it there
+    ss_app.create_secret_permission(scim_secret.id, "Owner", user_id=2)
     bootstrap = ConnectorBootstrap.objects.create(
         secret_server_url=ss.url, allow_http=True, app_username=APP_USER,
         app_password_encrypted=encrypt_secret(APP_PASSWORD), folder_id=folder.id, scim_secret_id=scim_secret.id,

@@ -60,6 +60,7 @@ def test_the_command_exits_non_zero(ss, tmp_path):
     path = tmp_path / "pw"
     path.write_text(f"{DEMO_PASSWORDS['admin']}\nwrong\n")
     env = {"DJANGO_SETTINGS_MODULE": "scimsite.settings_test", "SECRET_SERVER_ALLOW_HTTP": "true",
+           "SECRET_SERVER_URL": ss.url,
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=settings.BASE_DIR, env=env, check=True)
     done = subprocess.run([sys.executable, "manage.py", "configure_secretserver", "--url", ss.url,

@@ -116,7 +116,8 @@ def test_secret_server_down_changes_nothing(client, ss, fault):
     assert _outcomes("setup.configure") == ["error"]
 
 
-def test_a_dead_url_is_unavailable(client, ss):
+def test_a_dead_url_is_unavailable(client, ss, settings):
+    settings.SECRET_SERVER_ALLOWED_URLS = ["http://127.0.0.1:9"]  # allowed by the operator, but nothing there
     response = _post_setup(client, ss, url="http://127.0.0.1:9")
     assert response.context["form"].non_field_errors() == [UNAVAILABLE]
 

@@ -32,8 +32,8 @@ def console(settings):
 
 def test_a_refused_page_is_one_log_line(client, console):
     sign_in_as(client, "carol", Role.AUDITOR)
-    assert client.get("/settings/configuration/").status_code == 403
+    assert client.get("/settings/endpoints/add/").status_code == 403
     lines = [line for line in console.getvalue().splitlines() if line.strip()]
-    refused = [line for line in lines if "403 refused: GET /settings/configuration/" in line]
+    refused = [line for line in lines if "403 refused: GET /settings/endpoints/add/" in line]
     assert len(refused) == 1, lines
     assert "Traceback" not in console.getvalue()
