@@ -100,6 +100,11 @@ SIGNIN_FAILURES_PER_USER_IP = 5
 SIGNIN_FAILURES_PER_USER = 10
 SIGNIN_FAILURE_WINDOW_SECONDS = 15 * 60
 SIGNIN_LOCKOUT_SECONDS = 15 * 60
+# Bearer tokens on the API (connector/services/bearer_guard.py): a refused token is remembered this long, and
+# an address gets this many refusals per window before further unknown tokens are refused without a call.
+BEARER_REFUSAL_CACHE_SECONDS = 30
+BEARER_REFUSALS_PER_ADDRESS = 10
+BEARER_REFUSAL_WINDOW_SECONDS = 60
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -2,7 +2,8 @@
 
 The token is checked against Secret Server with the same rules as a person signing in (administrator by
 access to the SCIMSecret, auditor by group); the decision is cached for at most 60 s under the token's
-SHA-256 (never the token itself) and never past the access window.
+SHA-256 (never the token itself) and never past the access window. Refused tokens are cached briefly and
+throttled per client address (``connector.services.bearer_guard``).
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from connector.access import ConnectorAccess
 from connector.secretserver import AuthenticationFailed, SecretServerError
 from connector.services.audit import AuditWriteError
 from connector.services.connection import ConnectorNotConfigured
-from connector.services.signin import MSG_NO_PERMISSION, MSG_NOT_CONFIGURED, MSG_UNAVAILABLE, bearer_check
+from connector.services.bearer_guard import BearerThrottled, bearer_authenticate
+from connector.services.signin import MSG_NO_PERMISSION, MSG_NOT_CONFIGURED, MSG_UNAVAILABLE
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -56,7 +58,10 @@ class SecretServerBearerAuthentication(BaseAuthentication):
 
     def _check(self, token, key, request, now):
         try:
-            outcome = bearer_check(token, request=request._request, now=now)
+            outcome = bearer_authenticate(token, address=request._request.META.get("REMOTE_ADDR"),
+                                          request=request._request, now=now)
+        except BearerThrottled as throttled:
+            raise exceptions.Throttled(wait=throttled.wait, detail=str(throttled)) from None
         except AuthenticationFailed:
             raise exceptions.AuthenticationFailed("Secret Server refused the access token.") from None
         except ConnectorNotConfigured:

@@ -379,12 +379,13 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
 
 # --- bearer tokens (API) -------------------------------------------------------------------------------
 
-def bearer_check(token: str, *, request=None, now: datetime | None = None) -> SigninOutcome:
+def bearer_check(token: str, *, request=None, now: datetime | None = None,
+                 audit_refusal: bool = True) -> SigninOutcome:
     """Same rules as a person, for an API caller's Secret Server access token (one audit row).
 
     Round trips: current user, secret state (administrator: 2); + groups (auditor: 3). Raises
     ``AuthenticationFailed`` for a token Secret Server refuses and ``Unavailable`` when it is down
-    (both audited).
+    (both audited; a refusal not when ``audit_refusal`` is False: ``bearer_guard`` aggregates refusals).
     """
     now = now or datetime.now(UTC)
     bootstrap = bootstrap_require()
@@ -393,8 +394,9 @@ def bearer_check(token: str, *, request=None, now: datetime | None = None) -> Si
         me = client.current_user()
         access, _has_view = _person_role(client, me, bootstrap.scim_secret_id, connector_settings(), now)
     except AuthenticationFailed:
-        audit_record(action="auth.bearer", outcome="failure", actor_name="", message="token refused by Secret Server",
-                     request=request)
+        if audit_refusal:
+            audit_record(action="auth.bearer", outcome="failure", actor_name="",
+                         message="token refused by Secret Server", request=request)
         raise
     except SecretServerError:
         audit_record(action="auth.bearer", outcome="error", actor_name="", message=MSG_UNAVAILABLE, request=request)
