@@ -22,6 +22,8 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("Set the SECRET_KEY environment variable (or DEBUG=true for development).")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or CIDRs) whose X-Request-ID is kept; from anyone else it is replaced.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
