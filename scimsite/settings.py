@@ -78,7 +78,9 @@ WSGI_APPLICATION = "scimsite.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+    from scimsite.private_files import private_sqlite_file
+
+    private_sqlite_file(DATABASES["default"]["NAME"])  # directory 0700 when created, database 0600
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://scim-connector")}
