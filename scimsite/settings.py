@@ -130,6 +130,11 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)  # opt in: preloading is hard to undo
+# Deliberately silenced: HSTS preload is a decision for the whole registrable domain (every subdomain must
+# serve HTTPS, and leaving the browsers' list takes months), which a connector installed on an internal
+# host cannot take for its organisation. HSTS itself stays on (SECURE_HSTS_SECONDS, one year). Operators
+# who have preloaded their domain set SECURE_HSTS_PRELOAD=true. Nothing else is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 # A strict Content Security Policy: every script and stylesheet is served by us; no inline code.
 SECURE_CSP = {

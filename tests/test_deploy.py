@@ -57,3 +57,21 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path):
     db.chmod(0o644)
     assert _manage("check", env_extra={"DATABASE_URL": f"sqlite:///{db}"}).returncode == 0
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+PRODUCTION_ENV = {"SECRET_KEY": "p4Q-9zX!vT2#mL7@wR5$kN8^jH3&bF6*cD1(eG0)aS4+uY", "ALLOWED_HOSTS": "scim.example.com",
+                  "CSRF_TRUSTED_ORIGINS": "https://scim.example.com"}
+
+
+def test_the_deploy_check_passes_at_warning_level_with_production_settings(tmp_path):
+    env = {**PRODUCTION_ENV, "SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"] * 2,
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert "W021" not in result.stdout + result.stderr
+
+
+def test_only_the_hsts_preload_warning_is_silenced():
+    from django.conf import settings
+
+    assert settings.SILENCED_SYSTEM_CHECKS == ["security.W021"]
