@@ -157,6 +157,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["connector.access.IsConnectorStaffReadOnly"],
+    # Hostile JSON (deep nesting, 1e999999, lone surrogates, NUL, huge bodies) is a 400/413, never a 500.
+    "DEFAULT_PARSER_CLASSES": ["connector.api.parsers.SafeJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }

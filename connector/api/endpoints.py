@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connector.access import IsConnectorAdministrator, IsConnectorStaffReadOnly
+from connector.api.fields import StrictCharField
 from connector.secretserver import NotFound, SecretServerError, Unavailable
 from connector.services.audit import AuditWriteError
 from connector.services.connection import ConnectorNotConfigured
@@ -41,7 +42,7 @@ ROLE_NAMES = MAPPING_ROLES["Container"]
 
 class MappingSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=MAPPING_TYPES)
-    value = serializers.CharField(max_length=255, allow_blank=True)
+    value = StrictCharField(max_length=255, allow_blank=True)
     role = serializers.ChoiceField(choices=ROLE_NAMES)
 
 
@@ -64,10 +65,10 @@ class EndpointWithTokenOutputSerializer(EndpointOutputSerializer):
 
 class EndpointInputSerializer(serializers.Serializer):
     # Blank and missing values pass through: the service owns the rules and the product's wording.
-    name = serializers.CharField(max_length=255, allow_blank=True, required=False)
-    url = serializers.CharField(max_length=2000, allow_blank=True, required=False)
-    username = serializers.CharField(max_length=255, allow_blank=True, required=False)
-    password = serializers.CharField(max_length=4000, allow_blank=True, required=False, write_only=True,
+    name = StrictCharField(max_length=255, allow_blank=True, required=False)
+    url = StrictCharField(max_length=2000, allow_blank=True, required=False)
+    username = StrictCharField(max_length=255, allow_blank=True, required=False)
+    password = StrictCharField(max_length=4000, allow_blank=True, required=False, write_only=True,
                                      trim_whitespace=False, style={"input_type": "password"},
                                      help_text="Write-only. On update, blank or missing keeps the current one.")
     permission_mappings = MappingSerializer(many=True, required=False)

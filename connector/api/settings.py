@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connector.access import IsConnectorStaffReadOnly
+from connector.api.fields import StrictCharField
 from connector.configuration import FIELD_RULES, LOG_FREQUENCIES, SettingsDocumentError
 from connector.secretserver import SecretServerError, Unavailable
 from connector.services.audit import AuditWriteError
@@ -54,10 +55,10 @@ class SettingsApi(APIView):
         ui_session_minutes = serializers.IntegerField(required=False)
         endpoint_token_days = serializers.IntegerField(required=False)
         error_threshold = serializers.IntegerField(required=False)
-        log_frequency = serializers.CharField(required=False)
+        log_frequency = StrictCharField(required=False)
         allow_http_endpoints = serializers.BooleanField(required=False)
         connector_disabled = serializers.BooleanField(required=False)
-        auditors_group = serializers.CharField(required=False, max_length=500)
+        auditors_group = StrictCharField(required=False, max_length=500)
         access_window_days = serializers.IntegerField(required=False)
 
         def validate(self, attrs):
