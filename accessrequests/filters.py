@@ -35,7 +35,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from accessrequests.models import AccessRequest, AccessRequestStatus
-from connector.day_filters import FromDayFilter, UntilDayFilter
+from connector.day_filters import NO_ECHO_CHOICE_ERRORS, FromDayFilter, UntilDayFilter
 
 SEARCH_HINT = "Matches words or word beginnings in requester, reviewer, comment and justification."
 SEARCH_MAX_LENGTH = 200
@@ -52,7 +52,8 @@ class AccessRequestFilterSet(django_filters.FilterSet):
         method="filter_q", label="Search",
         help_text=SEARCH_HINT, max_length=SEARCH_MAX_LENGTH,
     )
-    status = django_filters.ChoiceFilter(choices=AccessRequestStatus.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(choices=AccessRequestStatus.choices, empty_label="Any status",
+                                         error_messages=NO_ECHO_CHOICE_ERRORS)
     requester = django_filters.CharFilter(field_name="requester_name", label="Requester",
                                           help_text="Exact user name.")
     reviewer = django_filters.CharFilter(field_name="reviewer_name", label="Reviewer",

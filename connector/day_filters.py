@@ -63,3 +63,8 @@ class UntilDayFilter(_DayFilter):
         if end is None:
             return None if value.year < 5000 else {}
         return {f"{self.column}__lt": end}
+
+
+# Django's "Select a valid choice. <value> is not one of the available choices." repeats the input into the
+# page and the API's JSON; a filter never needs to show back what it refused.
+NO_ECHO_CHOICE_ERRORS = {"invalid_choice": "Select a valid choice."}
