@@ -216,13 +216,24 @@ def canonical_json(data) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
-_HASHED_FIELDS = ("seq", "time", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
-                  "target_repr", "before", "after", "outcome", "message")
+_HASHED_FIELDS_V1 = ("seq", "time", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
+                     "target_repr", "before", "after", "outcome", "message")
+# Version 2 (every row written since migration 0007): every stored column but the surrogate id (assigned by
+# the database after hashing) — prev_hash keys the HMAC, row_hash is its output.
+_HASHED_FIELDS = _HASHED_FIELDS_V1 + ("actor_id", "hash_version")
+HASH_VERSION = 2
 
 
 def audit_row_content(row: Mapping) -> dict:
-    """The hashed content of a row (every column but id, actor_id, prev_hash and row_hash)."""
-    content = {name: row[name] for name in _HASHED_FIELDS}
+    """The hashed content of a row, by its ``hash_version`` (missing = 1: rows from before the field existed).
+
+    Version 1 left out ``actor_id``; version 2 covers it and the version itself, so a version-2 row cannot be
+    relabelled as version 1 without its hash changing.
+    """
+    version = row.get("hash_version") or 1
+    if version not in (1, 2):
+        raise ValueError(f"unknown audit hash version {version!r}")
+    content = {name: row[name] for name in (_HASHED_FIELDS if version == 2 else _HASHED_FIELDS_V1)}
     content["time"] = _canonical_time(row["time"])
     return content
 
@@ -354,7 +365,8 @@ def audit_record(
             _lock_chain(connection)
             head = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", "row_hash").first()
             seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-            event = AuditEvent(seq=seq, time=timezone.now(), actor=actor, prev_hash=prev_hash, **fields)
+            event = AuditEvent(seq=seq, time=timezone.now(), actor=actor, prev_hash=prev_hash,
+                               hash_version=HASH_VERSION, **fields)
             # The hash is computed over what the database will return: microsecond UTC time.
             event.row_hash = _row_hash(prev_hash, {name: getattr(event, name) for name in _HASHED_FIELDS})
             _insert(event, using)
@@ -620,7 +632,11 @@ def audit_chain_verify(*, anchor: AuditAnchor | None = None, last: int | None = 
         if row["prev_hash"] != expected_prev:
             return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=seq,
                                reason="broken link: prev_hash does not match the previous row's hash")
-        if not hmac.compare_digest(_row_hash(row["prev_hash"], row, key), row["row_hash"]):
+        try:
+            computed = _row_hash(row["prev_hash"], row, key)
+        except ValueError:
+            computed = ""
+        if not hmac.compare_digest(computed, row["row_hash"]):
             return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=seq,
                                reason="hash mismatch: the row was altered (or written with another key)")
         if anchor is not None and seq == anchor.seq:
