@@ -187,6 +187,11 @@ CONNECTOR_HOSTNAME = env.str("CONNECTOR_HOSTNAME", default=socket.gethostname())
 AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
 CONNECTOR_ENCRYPTION_KEY = env.str("CONNECTOR_ENCRYPTION_KEY", default="")
 
+# The audit anchor (connector/services/audit_anchor.py) is published soon after every audited action, at most
+# one Secret Server write per AUDIT_ANCHOR_DEBOUNCE_SECONDS across all workers, besides the hourly job.
+AUDIT_ANCHOR_ON_ACTION = env.bool("AUDIT_ANCHOR_ON_ACTION", default=True)
+AUDIT_ANCHOR_DEBOUNCE_SECONDS = env.float("AUDIT_ANCHOR_DEBOUNCE_SECONDS", default=5.0)
+
 # The log files (connector/logfiles.py): one JSON line per audit event, a new file every hour/day/week
 # (the "Log frequency" setting), old files kept. A second copy of the audit trail for a SIEM; "" = off.
 CONNECTOR_LOG_DIR = env.str("CONNECTOR_LOG_DIR", default=str(BASE_DIR / "var" / "log"))

@@ -8,6 +8,9 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client and live server speak http
 os.environ.setdefault("CONNECTOR_HOSTNAME", "testhost")
 os.environ.setdefault("CONNECTOR_LOG_DIR", "")  # no log files from the suite; tests that want them use tmp_path
+# No background anchor publishes from the suite (they would add Secret Server round trips to tests that pin
+# them); tests/integration/audit_anchor/test_anchor_on_action.py turns it on.
+os.environ.setdefault("AUDIT_ANCHOR_ON_ACTION", "false")
 
 from .settings import *  # noqa: E402,F403
 

@@ -374,7 +374,25 @@ def audit_record(
         logger.critical("audit write failed for action %s (%s): %s", action, outcome, type(exc).__name__)
         raise AuditWriteError(AUDIT_WRITE_FAILED) from exc
     _log_file_after_commit(event, using)
+    if action != "audit.anchor":
+        _anchor_after_commit(using)
     return event
+
+
+def _anchor_after_commit(using: str) -> None:
+    """Ask for the chain head to be published to Secret Server soon (batched; see audit_anchor_soon)."""
+    if not settings.AUDIT_ANCHOR_ON_ACTION:
+        return
+
+    def soon():
+        from connector.services.audit_anchor import audit_anchor_soon  # imports this module
+
+        audit_anchor_soon()
+
+    try:
+        transaction.on_commit(soon, using=using, robust=True)
+    except Exception as exc:
+        logger.warning("audit anchor: could not schedule a publish (%s)", type(exc).__name__)
 
 
 def _log_file_after_commit(event: AuditEvent, using: str) -> None:
