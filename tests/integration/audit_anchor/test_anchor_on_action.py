@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from connector.models import AuditEvent
 from connector.services import audit_anchor as anchor_service
-from connector.services.audit import audit_record
+from connector.services.audit import AuditWriteError, audit_record
 from connector.services.audit_anchor import audit_anchor_fetch
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,6 +29,17 @@ def _wait_until_anchored(seq, timeout=15.0):
             return anchor, time.monotonic()
         time.sleep(0.05)
     raise AssertionError(f"seq {seq} was not anchored within {timeout} s")
+
+
+def _record_retrying(action):
+    """The test database is in-memory shared-cache SQLite: a writer that meets the anchor thread's write gets
+    'table is locked' at once instead of waiting (a file database waits up to its 20 s busy timeout)."""
+    for _ in range(20):
+        try:
+            return audit_record(action=action, outcome="success", actor_name="admin")
+        except AuditWriteError:
+            time.sleep(0.05)
+    return None
 
 
 @pytest.fixture
@@ -58,7 +69,7 @@ def test_a_burst_of_actions_costs_one_write_per_debounce_period(ss, on_action):
     started = time.monotonic()
     last = None
     while time.monotonic() - started < 3.0:  # ~3 debounce periods of steady activity
-        last = audit_record(action="settings.update", outcome="success", actor_name="admin")
+        last = _record_retrying("settings.update") or last
         time.sleep(0.02)
     committed = time.monotonic()
     anchor, seen = _wait_until_anchored(last.seq)
