@@ -49,10 +49,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "connector.middleware.ConnectorAccessMiddleware",
-    "connector.middleware_setup.SetupRequiredMiddleware",
+    "connector.middleware.SetupRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "connector.middleware_errors.SecretServerUnavailableMiddleware",
+    "connector.middleware.SecretServerUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "scimsite.urls"
@@ -162,6 +162,7 @@ REST_FRAMEWORK = {
                                "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "connector.api.errors.connector_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCIM Connector for Secret Server",
@@ -200,7 +201,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "filters": {"request_id": {"()": "scimsite.middleware.RequestIdLogFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "filters": {"request_id": {"()": "scimsite.middleware.RequestIdLogFilter"},
+                "refused_access_one_line": {"()": "scimsite.logging_filters.RefusedAccessOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["request_id", "refused_access_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own console handler (DEBUG only) would print every django.request record a second time.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                # runserver's per-request lines; `make demo` sets ERROR (django.request still logs refusals).
+                "django.server": {"handlers": ["console"], "level": env.str("RUNSERVER_LOG_LEVEL", default="INFO"),
+                                  "propagate": False}},
 }

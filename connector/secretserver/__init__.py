@@ -15,7 +15,6 @@ A person's sign-in check: ``grant = SecretServerClient(url).password_grant(user,
 Methods (lists return tuples and walk every page):
 
     password_grant(username, password, domain=None) -> TokenGrant        (never retried)
-    refresh_grant(refresh_token) -> TokenGrant                           (never retried)
     revoke_token() -> bool
     healthcheck() -> Health                                              (anonymous)
     version() -> str
@@ -55,7 +54,6 @@ Methods (lists return tuples and walk every page):
     access_request_options(secret_id) -> AccessRequestOptions
     create_access_request(secret_id, comment, start, expiration, *, ticket_number=None) -> AccessRequest
     search_access_requests(status=None, is_my_request=None) -> tuple[AccessRequest]
-    get_access_request(id) -> AccessRequest
     access_requests_for_secret(secret_id) -> tuple[AccessRequest]
     update_access_request(id, status, response_comment=None, start=None, expiration=None) -> AccessRequest
 

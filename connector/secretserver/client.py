@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from . import errors as E
 from . import types as T
-from .tokens import CachedTokenProvider, StaticToken, TokenProvider, request_password_grant, request_refresh_grant
+from .tokens import CachedTokenProvider, StaticToken, TokenProvider, request_password_grant
 from .transport import API_PREFIX, HttpResponse, Transport
 
 __all__ = ["SecretServerClient"]
@@ -156,10 +156,6 @@ class SecretServerClient:
     def password_grant(self, username: str, password: str, domain: str | None = None) -> T.TokenGrant:
         """§1 POST /oauth2/token grant_type=password; never retried; LoginFailed/PasswordExpired on refusal."""
         return request_password_grant(self.transport, username, password, domain)
-
-    def refresh_grant(self, refresh_token: str) -> T.TokenGrant:
-        """§1 POST /oauth2/token grant_type=refresh_token; never retried (refresh tokens are single-use)."""
-        return request_refresh_grant(self.transport, refresh_token)
 
     def revoke_token(self) -> bool:
         """§1 POST /api/v1/oauth-expiration: revoke the current bearer token (JSON boolean)."""
@@ -418,10 +414,6 @@ class SecretServerClient:
         """§7 GET /api/v1/secret-access-requests?filter.status=&filter.isMyRequest= (all pages)."""
         return self._list("/secret-access-requests", T.AccessRequest.from_json,
                           {"filter.status": status, "filter.isMyRequest": is_my_request})
-
-    def get_access_request(self, request_id: int) -> T.AccessRequest:
-        """§7 GET /api/v1/secret-access-requests/{id}."""
-        return self._get(f"/secret-access-requests/{_seg(request_id)}", T.AccessRequest.from_json)
 
     def access_requests_for_secret(self, secret_id: int) -> tuple[T.AccessRequest, ...]:
         """§7 GET /api/v1/secret-access-requests/secrets/{secretId}: the caller's requests (all pages)."""

@@ -26,9 +26,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 from connector.lockout import counter_incr
-from connector.secretserver import AuthenticationFailed
 from connector.services.audit import audit_record
-from connector.services.signin import SigninOutcome, bearer_check
+from connector.services.signin import BearerTokenRefused, SigninOutcome, bearer_check
 
 
 class BearerThrottled(Exception):
@@ -98,12 +97,12 @@ def bearer_authenticate(token: str, *, address: str | None, request=None, now: d
                         ) -> SigninOutcome:
     """``bearer_check`` behind a refusal cache and a per-address throttle (see the module docstring).
 
-    Raises ``AuthenticationFailed`` for a refused token (fresh or cached), ``BearerThrottled`` when the address
+    Raises ``BearerTokenRefused`` for a refused token (fresh or cached), ``BearerThrottled`` when the address
     is over its limit, and whatever ``bearer_check`` raises otherwise.
     """
     refused_key = "bearer:refused:" + hashlib.sha256(token.encode()).hexdigest()
     if cache.get(refused_key):
-        raise AuthenticationFailed("Access token refused (cached)")
+        raise BearerTokenRefused()
     window = _Window.now(address or "-")
     limit = settings.BEARER_REFUSALS_PER_ADDRESS
     slots = window.key("checks")
@@ -113,7 +112,7 @@ def bearer_authenticate(token: str, *, address: str | None, request=None, now: d
         raise BearerThrottled(window.wait)
     try:
         outcome = bearer_check(token, request=request, now=now, audit_refusal=False)
-    except AuthenticationFailed:
+    except BearerTokenRefused:
         cache.set(refused_key, 1, settings.BEARER_REFUSAL_CACHE_SECONDS)
         refusals = counter_incr(window.key("refusals"), window.seconds * 3)
         _audit_refusal(window, request, first=refusals == 1, throttled=refusals == limit, refusals=refusals)

@@ -19,6 +19,7 @@ client holding an older copy.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass, field
@@ -31,6 +32,20 @@ from django.utils import timezone
 
 from connector.configuration import ConnectorSettings
 from connector.models import EndpointMirror
+from connector.selectors.endpoints import endpoint_mirror_list
+from connector.errors import NON_FIELD, Conflict, InvalidInput, ObjectNotFound, SavedNotMirrored
+from connector.messages import (
+    MSG_ENDPOINT_CONFLICT,
+    MSG_ENDPOINT_NAME_REQUIRED,
+    MSG_ENDPOINT_NAME_TAKEN,
+    MSG_ENDPOINT_NOT_FOUND,
+    MSG_MIRROR_BEHIND,
+    MSG_PASSWORD_REQUIRED,
+    MSG_REFUSED_CHANGE,
+    MSG_URL_HTTPS,
+    MSG_URL_INVALID,
+    MSG_USERNAME_REQUIRED,
+)
 from connector.secretserver import (
     AccessDenied,
     ApprovalRequired,
@@ -38,19 +53,17 @@ from connector.secretserver import (
     Secret,
     SecretServerClient,
     SecretServerError,
-    UnexpectedResponse,
-    Unavailable,
-    ValidationFailed,
 )
 from connector.secretserver.types import parse_datetime
 from connector.services.audit import audited
-from connector.services.configuration_service import settings_current
+from connector.services import configuration_service
 from connector.services.connection import (
     WEB_PASSWORD_TEMPLATE_ID,
     app_client,
     bootstrap_require,
     is_connector_secret,
 )
+from connector.services.failures import secretserver_failure
 from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, token_generate
 from connector.services.locks import serialized_write
 
@@ -59,15 +72,10 @@ logger = logging.getLogger(__name__)
 NOTES_SCHEMA = "scim-connector-endpoint"
 NOTES_VERSION = 1
 
-MSG_NAME_REQUIRED = "Endpoint name is required."
-MSG_NAME_TAKEN = "Endpoint name already exists and must be unique."
-MSG_USERNAME_REQUIRED = "Username required."
-MSG_PASSWORD_REQUIRED = "Password required."
-MSG_URL_INVALID = "The provided URL is invalid."
-MSG_URL_HTTPS = "URL must be https."
-MSG_MIRROR_FAILED = "Saved in Secret Server; the local copy will be repaired by the next sync."
-MSG_CONFLICT = ("This endpoint was changed by someone else while you were editing. "
-                "The current values are shown; re-apply your changes.")
+MSG_NAME_REQUIRED = MSG_ENDPOINT_NAME_REQUIRED
+MSG_NAME_TAKEN = MSG_ENDPOINT_NAME_TAKEN
+MSG_MIRROR_FAILED = MSG_MIRROR_BEHIND
+MSG_CONFLICT = MSG_ENDPOINT_CONFLICT
 
 MAPPING_TYPES = ("Container", "PrivilegedData")
 MAPPING_ROLES = {
@@ -78,39 +86,51 @@ DEFAULT_ROLE = "View"
 """Role given to endpoint values that no mapping names (product.md: "Unmapped values default to View")."""
 
 
-class EndpointNotFound(Exception):
+class EndpointNotFound(ObjectNotFound):
     """No active endpoint secret with that id in the SCIM folder (the SCIMSecret itself is not one)."""
 
-    safe_message = "Endpoint not found."
-    product_message = safe_message
+    default_message = MSG_ENDPOINT_NOT_FOUND
+    safe_message = MSG_ENDPOINT_NOT_FOUND
 
 
-class EndpointMirrorFailed(Exception):
+class EndpointMirrorFailed(SavedNotMirrored):
     """Secret Server took the change but the local mirror could not be written."""
 
-    safe_message = MSG_MIRROR_FAILED
-
-    def __init__(self):
-        super().__init__(MSG_MIRROR_FAILED)
-        self.product_message = MSG_MIRROR_FAILED
+    safe_message = MSG_MIRROR_BEHIND
 
 
-class EndpointConflict(Exception):
+class EndpointConflict(Conflict):
     """The caller read the endpoint at an older revision than Secret Server holds now; nothing was written.
 
     ``current`` is the endpoint as Secret Server holds it (an ``Endpoint``: no password, no token); the
     page and the API show it so the admin can re-apply their changes.
     """
 
-    audit_outcome = "failure"
     safe_message = "Refused: the endpoint was changed by someone else (revision conflict)."
 
     def __init__(self, current: Endpoint, expected_revision: int):
-        super().__init__(MSG_CONFLICT)
-        self.current = current
+        super().__init__(MSG_ENDPOINT_CONFLICT, current=current)
         self.expected_revision = expected_revision
-        self.message = MSG_CONFLICT
-        self.product_message = MSG_CONFLICT
+
+
+def endpoint_service(service):
+    """The endpoint services' edge: rule errors become ``InvalidInput`` (field errors), a missing secret
+    ``EndpointNotFound`` and every other client error a ``ConnectorError`` (connector/services/failures.py).
+    Outside the ``audited`` blocks, so audit rows still name what really happened."""
+
+    @functools.wraps(service)
+    def wrapped(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except ValidationError as exc:
+            raise InvalidInput(MSG_REFUSED_CHANGE, field_errors=exc.message_dict if hasattr(exc, "error_dict")
+                               else {NON_FIELD: exc.messages}) from exc
+        except NotFound:
+            raise EndpointNotFound() from None
+        except SecretServerError as exc:
+            raise secretserver_failure(exc) from exc
+
+    return wrapped
 
 
 def _from_revision(expected_revision: int | None) -> str:
@@ -126,29 +146,6 @@ def _revision_check(current: Endpoint, expected_revision: int | None) -> None:
     """
     if expected_revision is not None and expected_revision != current.revision:
         raise EndpointConflict(current, expected_revision)
-
-
-def endpoint_error_message(exc: BaseException) -> str:
-    """What the admin is told when a call failed: the product's wording, never the raw error text."""
-    if isinstance(exc, (Unavailable, UnexpectedResponse)):  # the vendor's wording for an outage
-        return "Secret Server service unavailable."
-    message = getattr(exc, "product_message", None) or getattr(exc, "safe_message", None)
-    if message:
-        return message
-    if isinstance(exc, AccessDenied):
-        return "Application account is missing a required permission."
-    if isinstance(exc, ValidationFailed):
-        return "Secret Server refused the change."
-    if isinstance(exc, SecretServerError):
-        return "Secret Server refused the request."
-    return "The endpoint could not be saved."
-
-
-# --- settings --------------------------------------------------------------------------------------------
-
-def endpoint_settings() -> ConnectorSettings:
-    """Current connector settings (cached for at most 30 s by the configuration service)."""
-    return settings_current()
 
 
 # --- the endpoint as stored in Secret Server -------------------------------------------------------------
@@ -335,6 +332,7 @@ def _endpoint_secret(client: SecretServerClient, bootstrap, secret_id: int) -> S
     return secret
 
 
+@endpoint_service
 def endpoint_get(secret_id: int) -> Endpoint:
     """One endpoint fresh from Secret Server (edit forms must not show a stale copy)."""
     bootstrap = bootstrap_require()
@@ -392,10 +390,9 @@ def _same(mirror: EndpointMirror, endpoint: Endpoint) -> bool:
     return all(getattr(mirror, k) == v for k, v in values.items())
 
 
+@endpoint_service
 def endpoint_list(*, sync: bool = True):
-    """Active endpoints, after a sync from Secret Server (the caller handles SecretServerError)."""
-    from connector.selectors.endpoints import endpoint_mirror_list
-
+    """Active endpoints, after a sync from Secret Server (raises ConnectorError when Secret Server fails)."""
     if sync:
         endpoint_sync()
     return endpoint_mirror_list()
@@ -423,6 +420,7 @@ def _mirror_and_record(audit, endpoint: Endpoint, *, message: str = "") -> None:
         raise EndpointMirrorFailed() from exc
 
 
+@endpoint_service
 @serialized_write
 def endpoint_create(*, actor=None, request=None, name: str, url: str, username: str, password: str,
                     permission_mappings=None) -> EndpointResult:
@@ -431,7 +429,7 @@ def endpoint_create(*, actor=None, request=None, name: str, url: str, username: 
     client = app_client(bootstrap)
     with audited(action="endpoint.create", actor=actor, request=request, target_type="endpoint",
                  target_repr=(name or "")[:200]) as audit:
-        settings = endpoint_settings()
+        settings = configuration_service.settings_current()
         errors, mappings = _validate(name=name, url=url, username=username, password=password,
                                      password_required=True, settings=settings,
                                      taken_names=_active_names(client, bootstrap), mappings=permission_mappings)
@@ -449,6 +447,7 @@ def endpoint_create(*, actor=None, request=None, name: str, url: str, username: 
     return EndpointResult(endpoint, token)
 
 
+@endpoint_service
 @serialized_write
 def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | None = None, url: str | None = None,
                     username: str | None = None, password: str | None = None,
@@ -468,7 +467,7 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
                  target_id=secret.id, target_repr=current.name, before=current.audit_view(),
                  message=_from_revision(expected_revision)) as audit:
         _revision_check(current, expected_revision)
-        settings = endpoint_settings()
+        settings = configuration_service.settings_current()
         name = current.name if name is None else name
         url = current.url if url is None else url
         username = current.username if username is None else username
@@ -497,6 +496,7 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
     return EndpointResult(endpoint, token)
 
 
+@endpoint_service
 @serialized_write
 def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
                               expected_revision: int | None = None) -> EndpointResult:
@@ -512,7 +512,7 @@ def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
                  target_id=secret.id, target_repr=current.name, before=current.audit_view(),
                  message=_from_revision(expected_revision)) as audit:
         _revision_check(current, expected_revision)
-        token = token_generate(endpoint_settings().endpoint_token_days)
+        token = token_generate(configuration_service.settings_current().endpoint_token_days)
         notes = _notes_document(token_id=token.token_id, token_hash=token.hash, token_prefix=token.prefix,
                                 issued_at=token.issued_at, expires_at=token.expires_at,
                                 mappings=current.permission_mappings, revision=current.revision + 1)
@@ -522,6 +522,7 @@ def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
     return EndpointResult(endpoint, token)
 
 
+@endpoint_service
 @serialized_write
 def endpoint_delete(secret_id: int, *, actor=None, request=None, expected_revision: int | None = None) -> None:
     """Deactivate the secret in Secret Server, then deactivate the mirror row and drop its token hash.

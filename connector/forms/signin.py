@@ -4,7 +4,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.views.decorators.debug import sensitive_variables
 
-from connector.services.signin import MSG_NO_PERMISSION, MSG_PASSWORD_REQUIRED, MSG_USERNAME_REQUIRED, Outcome
+from connector.messages import MSG_INCORRECT, MSG_NO_PERMISSION, MSG_PASSWORD_REQUIRED, MSG_USERNAME_REQUIRED
+from connector.services.signin import Outcome
 
 
 class SigninForm(AuthenticationForm):
@@ -34,7 +35,7 @@ class SigninForm(AuthenticationForm):
         self.outcome = getattr(self.request, "signin_outcome", None)
         if self.user_cache is None:
             kind = self.outcome.kind if self.outcome else Outcome.FAILED
-            raise forms.ValidationError(self.outcome.message if self.outcome else "Incorrect username or password.",
+            raise forms.ValidationError(self.outcome.message if self.outcome else MSG_INCORRECT,
                                         code=kind)
         self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
