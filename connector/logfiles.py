@@ -155,6 +155,17 @@ def _append(path: Path, line: bytes) -> None:
         os.close(fd)
 
 
+def event_log_append_record(record: dict, *, frequency: str | None = None) -> None:
+    """Append one non-audit record (e.g. a SCIM request line) to the current log file; the caller passes the
+    "Log frequency" setting as the audit writer does. Raises on failure: the caller decides how loud to be."""
+    directory = event_log_dir()
+    if directory is None:
+        return
+    path = event_log_path(frequency or DEFAULT_FREQUENCY, timezone.now(), directory)
+    line = json.dumps(record, separators=(",", ":"), ensure_ascii=True, default=str) + "\n"
+    _append(path, line.encode("ascii"))
+
+
 def event_log_write(event, *, now: datetime | None = None, frequency: str | None = None) -> Path | None:
     """Append ``event`` to the current log file; return the file's path (None when off or on failure).
 

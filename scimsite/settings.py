@@ -38,11 +38,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served locally: nothing loads from a CDN
     "connector",
     "accessrequests",
+    "scim",
 ]
 
 MIDDLEWARE = [
     "scimsite.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "scim.middleware.ScimMiddleware",  # /v2/: no session, CSRF, setup or access middleware (scim/middleware.py)
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,6 +198,16 @@ AUDIT_ANCHOR_DEBOUNCE_SECONDS = env.float("AUDIT_ANCHOR_DEBOUNCE_SECONDS", defau
 # The log files (connector/logfiles.py): one JSON line per audit event, a new file every hour/day/week
 # (the "Log frequency" setting), old files kept. A second copy of the audit trail for a SIEM; "" = off.
 CONNECTOR_LOG_DIR = env.str("CONNECTOR_LOG_DIR", default=str(BASE_DIR / "var" / "log"))
+
+# --- The SCIM 2.0 service (scim/) -------------------------------------------------------------------
+# Bulk limits, Error Threshold and "SCIM Connector Disabled" come from the configuration in Secret Server.
+SCIM_MAX_RESULTS = env.int("SCIM_MAX_RESULTS", default=1000)  # filter.maxResults: largest page served
+SCIM_MAX_BODY_BYTES = env.int("SCIM_MAX_BODY_BYTES", default=262144)  # every non-bulk request body
+SCIM_CACHE_SECONDS = env.int("SCIM_CACHE_SECONDS", default=30)  # per-endpoint user/group lists (scim/services/cache.py)
+SCIM_AUTH_FAILURES_PER_MINUTE = env.int("SCIM_AUTH_FAILURES_PER_MINUTE", default=30)  # per client address, then 429
+SCIM_EXPOSE_SS_CALLS = env.bool("SCIM_EXPOSE_SS_CALLS", default=False)
+SCIM_REQUEST_LOG_ASYNC = env.bool("SCIM_REQUEST_LOG_ASYNC", default=True)  # request log rows written in batches
+SCIM_BOOTSTRAP_CACHE_SECONDS = env.int("SCIM_BOOTSTRAP_CACHE_SECONDS", default=10)  # per-process copy of the setup row  # X-Secret-Server-Calls header (benchmarks)
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/connector/", include("connector.api.urls")),
     path("api/access-requests/", include((access_request_api_urlpatterns, "accessrequests-api"))),
     path("history/", include("accessrequests.urls")),
+    path("", include("scim.urls")),  # /v2/ (served by scim.middleware.ScimMiddleware; here for reverse())
     path("", include("connector.urls")),
 ]
 

@@ -56,6 +56,8 @@ Sign in to the connector as (everyone is in docs/cast.md):
                              "Secret Server password has expired. Please login to Secret Server ..."
   erin   / Erin-Passw0rd!    locked out in Secret Server: "Incorrect username or password." (indistinguishable)
   frank  / Frank-Passw0rd!   disabled in Secret Server: "Incorrect username or password." (indistinguishable)
+Directory users (domain CORP, no local password; SCIM lists them but refuses writes): grace.hopper,
+  alan.turing (disabled); their synced group "CORP Engineers" carries the Auditor role.
 Application accounts (for Settings > Secret Server): scim-app / App-Passw0rd! (the connector's own),
   limited-app / Limited-Passw0rd! (lacks Create Root Folders: "Application account is missing a required
   permission.").

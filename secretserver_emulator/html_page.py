@@ -53,8 +53,8 @@ def _status(user) -> str:
 def users_table(state) -> str:
     rows = []
     for user in sorted(state.users.values(), key=lambda u: u["id"]):
-        groups = sorted(g["name"] for g in state.groups.values()
-                        if g["id"] in state.group_ids_of(user) and not g.get("personalUserId"))
+        groups = sorted(state.groups[g]["name"] for g in state.group_ids_of(user)
+                        if not state.groups[g].get("personalUserId"))
         rows.append(f"<tr><td>{escape(user['userName'])}</td><td>{escape(user['displayName'])}</td>"
                     f"<td>{_status(user)}</td><td>{escape(', '.join(groups))}</td></tr>")
     return ("<h2 id='users'>Users</h2><table aria-labelledby='users'><thead><tr><th>User name</th>"

@@ -53,6 +53,7 @@ class EndpointOutputSerializer(serializers.Serializer):
     token_issued_at = serializers.DateTimeField(allow_null=True)
     token_expires_at = serializers.DateTimeField(allow_null=True)
     permission_mappings = MappingSerializer(many=True)
+    allow_sensitive_reads = serializers.BooleanField(help_text="SCIM may read sensitive secret values (audited).")
     revision = serializers.IntegerField(help_text="Bumped on every change; send it back on PUT/PATCH to refuse "
                                                   "a stale write (409).")
 
@@ -70,6 +71,9 @@ class EndpointInputSerializer(serializers.Serializer):
                                      trim_whitespace=False, style={"input_type": "password"},
                                      help_text="Write-only. On update, blank or missing keeps the current one.")
     permission_mappings = MappingSerializer(many=True, required=False)
+    allow_sensitive_reads = serializers.BooleanField(
+        required=False, help_text="Optional (default false on create; missing keeps it on update): SCIM may read "
+                                  "sensitive secret values through GET /v2/PrivilegedData/GetFields, each read audited.")
     revision = serializers.IntegerField(
         min_value=0, required=False,
         help_text="Optional. The revision the change is based on (from a read). If the endpoint has been changed "
@@ -128,7 +132,8 @@ class EndpointListCreateApi(_EndpointApi):
         data = serializer.validated_data
         result = endpoint_create(request=request, name=data.get("name", ""), url=data.get("url", ""),
                                  username=data.get("username", ""), password=data.get("password", ""),
-                                 permission_mappings=data.get("permission_mappings"))
+                                 permission_mappings=data.get("permission_mappings"),
+                                 allow_sensitive_reads=data.get("allow_sensitive_reads", False))
         return _with_token(result, status.HTTP_201_CREATED)
 
 

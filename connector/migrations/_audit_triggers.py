@@ -1,7 +1,7 @@
 """Append-only triggers for connector_auditevent (not a migration: the loader skips modules starting with "_").
 
 The database itself refuses UPDATE, DELETE and (PostgreSQL) TRUNCATE of audit rows, with one exemption
-(since migration 0007; before it, ``on_delete=SET_NULL`` could also turn ``actor_id`` into NULL — now
+(since migration 0008; before it, ``on_delete=SET_NULL`` could also turn ``actor_id`` into NULL — now
 ``actor_id`` is hashed like every other column and a user with audit rows cannot be deleted, PROTECT):
 
 * maintenance, for the test harness's flush and for migrations, through

@@ -70,7 +70,7 @@ class AuditEvent(models.Model):
 
     ``row_hash`` covers every stored column but the surrogate ``id`` (assigned by the database after the
     hash is computed; ``seq`` is the row's hashed position). ``hash_version`` says which content was hashed:
-    1 = rows written before migration 0007 (without ``actor_id``), 2 = every column including ``actor_id``
+    1 = rows written before migration 0008 (without ``actor_id``), 2 = every column including ``actor_id``
     and ``hash_version`` itself, so old chains keep verifying and a row cannot be passed off as version 1.
     ``actor`` is PROTECTed: a user with audit rows cannot be deleted (deactivate instead), so ``actor_id``
     never changes after the write.

@@ -28,16 +28,17 @@ def connector_version() -> str:
 
 
 def scim_features(current: ConnectorSettings) -> list[tuple[str, str]]:
-    """What the SCIM side offers today, said plainly (no claim that no code backs).
-
-    The SCIM protocol endpoints (/Users, /Groups, /Bulk) are not served yet; what exists is the
-    per-endpoint bearer token and its verification, and the limits that the SCIM service will enforce.
-    """
+    """What the SCIM service (scim/, under ``/v2``) serves today, said plainly."""
     return [
-        ("SCIM protocol endpoints", "not served yet by this version (Users, Groups, Bulk are planned)"),
+        ("SCIM protocol endpoints", "served under /v2: Users and Groups (Secret Server users and groups), Bulk, "
+                                    "ServiceProviderConfig, ResourceTypes, Schemas"),
         ("Endpoint authentication", "bearer token per endpoint (verified in constant time; revocable at once)"),
+        ("Filtering and paging", f"exact filters (eq, co, sw, ew, gt, ge, lt, le, pr, and, or, not), sorting, "
+                                 f"at most {settings.SCIM_MAX_RESULTS} results per page"),
+        ("PATCH and ETags", "PATCH in the dialects Okta and Microsoft Entra send; weak ETags with If-Match"),
         ("Bulk limits (configured)", f"{current.bulk_max_operations} operations, {current.bulk_max_payload} bytes"),
-        ("Change password", "not supported (passwords are managed in Secret Server)"),
+        ("Error threshold (configured)", f"{current.error_threshold} sequential Secret Server errors disable SCIM"),
+        ("Passwords", "set through SCIM (write-only); never stored by the connector or shown"),
     ]
 
 

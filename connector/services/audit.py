@@ -222,7 +222,7 @@ def canonical_json(data) -> bytes:
 
 _HASHED_FIELDS_V1 = ("seq", "time", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
                      "target_repr", "before", "after", "outcome", "message")
-# Version 2 (every row written since migration 0007): every stored column but the surrogate id (assigned by
+# Version 2 (every row written since migration 0008): every stored column but the surrogate id (assigned by
 # the database after hashing) — prev_hash keys the HMAC, row_hash is its output.
 _HASHED_FIELDS = _HASHED_FIELDS_V1 + ("actor_id", "hash_version")
 HASH_VERSION = 2
@@ -415,7 +415,7 @@ def audit_after_commit_register(hook) -> None:
         _AFTER_COMMIT_HOOKS.append(hook)
 
 
-def _log_frequency() -> str:
+def log_frequency_known() -> str:
     """The "Log frequency" setting as this connector last knew it: the audit writer never asks Secret Server
     (a cold settings cache must not turn one audit line into a vault round trip)."""
     try:
@@ -433,7 +433,7 @@ def _log_file_after_commit(event: AuditEvent, using: str) -> None:
     if not logfiles.event_log_enabled():
         return
     try:
-        transaction.on_commit(lambda: logfiles.event_log_write(event, frequency=_log_frequency()), using=using,
+        transaction.on_commit(lambda: logfiles.event_log_write(event, frequency=log_frequency_known()), using=using,
                               robust=True)
     except Exception as exc:
         logger.warning("log file: could not schedule audit row seq %s (%s)", event.seq, type(exc).__name__)

@@ -82,6 +82,8 @@ MAPPING_ROLES = {
     "Container": ("List", "View", "Edit", "Owner", "Add Secret"),
     "PrivilegedData": ("List", "View", "Edit", "Owner"),
 }
+MSG_SENSITIVE_ON = "SCIM may now read sensitive secret values through this endpoint (each read is audited)."
+MSG_SENSITIVE_OFF = "SCIM may no longer read sensitive secret values through this endpoint."
 DEFAULT_ROLE = "View"
 """Role given to endpoint values that no mapping names (product.md: "Unmapped values default to View")."""
 
@@ -167,6 +169,7 @@ class Endpoint:
     permission_mappings: list = field(default_factory=list)
     revision: int = 0
     has_password: bool = False
+    allow_sensitive_reads: bool = False  # issue 12: SCIM may read sensitive secret values (GetFields)
 
     @property
     def has_token(self) -> bool:
@@ -180,15 +183,17 @@ class Endpoint:
         """What the audit trail records: no password, no hash (a hash is as good as a lookup key)."""
         return {"name": self.name, "url": self.url, "username": self.username,
                 "tokenPrefix": self.token_prefix, "tokenExpiresAt": self.token_expires_at,
-                "permissionMappings": self.permission_mappings, "revision": self.revision}
+                "permissionMappings": self.permission_mappings, "revision": self.revision,
+                "allowSensitiveReads": self.allow_sensitive_reads}
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def _notes_document(*, token_id, token_hash, token_prefix, issued_at, expires_at, mappings, revision) -> str:
-    return json.dumps({
+def _notes_document(*, token_id, token_hash, token_prefix, issued_at, expires_at, mappings, revision,
+                    allow_sensitive_reads: bool = False) -> str:
+    return json.dumps({"allowSensitiveReads": bool(allow_sensitive_reads),
         "schema": NOTES_SCHEMA, "version": NOTES_VERSION, "tokenId": token_id, "tokenHash": token_hash,
         "tokenPrefix": token_prefix, "tokenIssuedAt": _iso(issued_at), "tokenExpiresAt": _iso(expires_at),
         "tokenType": TOKEN_TYPE, "permissionMappings": mappings, "revision": revision,
@@ -222,6 +227,7 @@ def endpoint_from_secret(secret: Secret) -> Endpoint:
         token_expires_at=parse_datetime(notes.get("tokenExpiresAt")),
         permission_mappings=mappings, revision=revision if isinstance(revision, int) else 0,
         has_password=bool(secret.field("password")),
+        allow_sensitive_reads=notes.get("allowSensitiveReads") is True,
     )
 
 
@@ -230,6 +236,7 @@ def _mirror_values(endpoint: Endpoint) -> dict:
             "token_id": endpoint.token_id, "token_hash": endpoint.token_hash, "token_prefix": endpoint.token_prefix,
             "token_issued_at": endpoint.token_issued_at, "token_expires_at": endpoint.token_expires_at,
             "permission_mappings": endpoint.permission_mappings, "revision": endpoint.revision,
+            "allow_sensitive_reads": endpoint.allow_sensitive_reads,
             "active": endpoint.active, "synced_at": timezone.now()}
 
 
@@ -423,7 +430,7 @@ def _mirror_and_record(audit, endpoint: Endpoint, *, message: str = "") -> None:
 @endpoint_service
 @serialized_write
 def endpoint_create(*, actor=None, request=None, name: str, url: str, username: str, password: str,
-                    permission_mappings=None) -> EndpointResult:
+                    permission_mappings=None, allow_sensitive_reads: bool = False) -> EndpointResult:
     """Create the endpoint secret with a new token; the result carries the token to show once."""
     bootstrap = bootstrap_require()
     client = app_client(bootstrap)
@@ -438,12 +445,13 @@ def endpoint_create(*, actor=None, request=None, name: str, url: str, username: 
         token = token_generate(settings.endpoint_token_days)
         notes = _notes_document(token_id=token.token_id, token_hash=token.hash, token_prefix=token.prefix,
                                 issued_at=token.issued_at, expires_at=token.expires_at, mappings=mappings,
-                                revision=1)
+                                revision=1, allow_sensitive_reads=bool(allow_sensitive_reads))
         stub = client.secret_stub(WEB_PASSWORD_TEMPLATE_ID, bootstrap.folder_id)
         secret = client.create_secret(stub, name=name.strip(), folder_id=bootstrap.folder_id, fields={
             "url": url.strip(), "username": username.strip(), "password": password, "notes": notes})
         endpoint = endpoint_from_secret(secret)
-        _mirror_and_record(audit, endpoint, message="Endpoint created with a new token.")
+        _mirror_and_record(audit, endpoint, message="Endpoint created with a new token." + (
+            " " + MSG_SENSITIVE_ON if endpoint.allow_sensitive_reads else ""))
     return EndpointResult(endpoint, token)
 
 
@@ -451,7 +459,8 @@ def endpoint_create(*, actor=None, request=None, name: str, url: str, username: 
 @serialized_write
 def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | None = None, url: str | None = None,
                     username: str | None = None, password: str | None = None,
-                    permission_mappings=None, expected_revision: int | None = None) -> EndpointResult:
+                    permission_mappings=None, expected_revision: int | None = None,
+                    allow_sensitive_reads: bool | None = None) -> EndpointResult:
     """Full PUT of the secret with the changed values. ``None`` keeps a value; a blank password keeps it too.
 
     ``expected_revision`` is the revision the caller's values were based on (the edit form's hidden field,
@@ -479,20 +488,24 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
         if errors:
             raise ValidationError(errors)
         token = None if current.has_token else token_generate(settings.endpoint_token_days)
+        sensitive = current.allow_sensitive_reads if allow_sensitive_reads is None else bool(allow_sensitive_reads)
         notes = _notes_document(
             token_id=token.token_id if token else current.token_id,
             token_hash=token.hash if token else current.token_hash,
             token_prefix=token.prefix if token else current.token_prefix,
             issued_at=token.issued_at if token else current.token_issued_at,
             expires_at=token.expires_at if token else current.token_expires_at,
-            mappings=mappings, revision=current.revision + 1)
+            mappings=mappings, revision=current.revision + 1, allow_sensitive_reads=sensitive)
         values = {"url": url.strip(), "username": username.strip(), "notes": notes}
         if password:
             values["password"] = password
         updated = client.update_secret(secret.with_values(name=name.strip(), **values))
         endpoint = endpoint_from_secret(updated)
-        _mirror_and_record(audit, endpoint,
-                           message="Endpoint updated; a token was generated." if token else "Endpoint updated.")
+        switched = ""
+        if endpoint.allow_sensitive_reads != current.allow_sensitive_reads:
+            switched = " " + (MSG_SENSITIVE_ON if endpoint.allow_sensitive_reads else MSG_SENSITIVE_OFF)
+        _mirror_and_record(audit, endpoint, message=(
+            "Endpoint updated; a token was generated." if token else "Endpoint updated.") + switched)
     return EndpointResult(endpoint, token)
 
 
@@ -515,7 +528,8 @@ def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
         token = token_generate(configuration_service.settings_current().endpoint_token_days)
         notes = _notes_document(token_id=token.token_id, token_hash=token.hash, token_prefix=token.prefix,
                                 issued_at=token.issued_at, expires_at=token.expires_at,
-                                mappings=current.permission_mappings, revision=current.revision + 1)
+                                mappings=current.permission_mappings, revision=current.revision + 1,
+                                allow_sensitive_reads=current.allow_sensitive_reads)
         client.update_secret_field(secret.id, "notes", notes)
         endpoint = endpoint_from_secret(secret.with_values(notes=notes))
         _mirror_and_record(audit, endpoint, message="New token generated; the previous token no longer works.")

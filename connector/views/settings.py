@@ -23,6 +23,7 @@ from connector.services.connection import bootstrap_get, connector_is_configured
 from connector.services.setup import scim_objects_recreate, secretserver_setup, setup_status
 from connector.services.status import connector_status
 from connector.views.failures import error_to_form, error_to_messages
+from scim.selectors import scim_refused_reason
 
 
 def _actor(request):
@@ -35,6 +36,7 @@ def home(request):
     return render(request, "connector/home.html", {
         "nav_section": "home", "status": connector_status(), "scim_version": SCIM_VERSION,
         "scim_features": scim_features(current), "connector_disabled": current.connector_disabled,
+        "connector_disabled_reason": scim_refused_reason(current),
         "connector_version": connector_version(), "log_files": log_file_status(current),
     })
 

@@ -1,4 +1,4 @@
-"""Migration 0007 (hash version 2): rows written before it keep verifying, and the triggers survive it."""
+"""Migration 0008 (hash version 2): rows written before it keep verifying, and the triggers survive it."""
 from datetime import UTC, datetime
 
 import pytest
@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from connector.services.audit import GENESIS_HASH, _row_hash, audit_chain_verify, audit_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BEFORE, AFTER = [("connector", "0006_endpoints")], [("connector", "0007_auditevent_hash_v2")]
+BEFORE, AFTER = [("connector", "0007_endpoint_allow_sensitive_reads")], [("connector", "0008_auditevent_hash_v2")]
 
 
 def _migrate(targets):

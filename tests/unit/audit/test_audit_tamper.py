@@ -163,7 +163,7 @@ def test_an_unknown_hash_version_is_a_bad_row_not_a_crash(ten, as_attacker):
 
 
 def test_rows_written_before_version_2_keep_verifying_and_the_chain_continues(write_events):
-    """Rows as the connector wrote them before migration 0007 (hash over all but actor_id), then new rows."""
+    """Rows as the connector wrote them before migration 0008 (hash over all but actor_id), then new rows."""
     from datetime import UTC, datetime
 
     from connector.models import AuditEvent

@@ -17,7 +17,7 @@ def install(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("connector", "0006_endpoints"),
+        ("connector", "0007_endpoint_allow_sensitive_reads"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
