@@ -38,7 +38,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from accessrequests.models import AccessRequest, AccessRequestStatus
-from connector.day_filters import FromDayFilter, UntilDayFilter
+from connector.day_filters import NO_ECHO_CHOICE_ERRORS, FromDayFilter, UntilDayFilter
 from connector.models import SecretServerIdentity
 
 SEARCH_HINT = "Matches words or word beginnings in requester, reviewer, comment and justification."
@@ -56,7 +56,8 @@ class AccessRequestFilterSet(django_filters.FilterSet):
         method="filter_q", label="Search",
         help_text=SEARCH_HINT, max_length=SEARCH_MAX_LENGTH,
     )
-    status = django_filters.ChoiceFilter(choices=AccessRequestStatus.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(choices=AccessRequestStatus.choices, empty_label="Any status",
+                                         error_messages=NO_ECHO_CHOICE_ERRORS)
     requester = django_filters.CharFilter(method="filter_requester", label="Requester",
                                           help_text="User name (any case).")
     reviewer = django_filters.CharFilter(method="filter_reviewer", label="Reviewer",

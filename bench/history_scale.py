@@ -57,11 +57,11 @@ def audit_rows(n: int, rnd: random.Random):
         after = '{"name": "new", "n": %d}' % seq if seq % 3 == 0 else None
         yield (seq, t, rnd.choice(ACTORS), "10.0.0.%d" % (seq % 250 + 1), f"req-{seq}", rnd.choice(ACTIONS),
                target, str(rnd.randrange(2000)), f"{target} {seq % 2000}", before, after, rnd.choice(OUTCOMES), "",
-               f"{seq:064x}", f"{seq + 10**12:064x}")
+               f"{seq:064x}", f"{seq + 10**12:064x}", 2)
 
 
 AUDIT_COLUMNS = ("seq", "time", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
-                 "target_repr", "before", "after", "outcome", "message", "prev_hash", "row_hash")
+                 "target_repr", "before", "after", "outcome", "message", "prev_hash", "row_hash", "hash_version")
 
 
 def request_rows(n: int, rnd: random.Random):

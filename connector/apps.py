@@ -8,8 +8,10 @@ class ConnectorConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from connector import checks  # noqa: F401  (registers the system checks)
         from connector import signin_session  # noqa: F401  (connects the user_logged_in receiver)
         from connector.api import schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
         from connector.forms.signin import AdminSigninForm
+        from connector.services import audit_anchor  # noqa: F401  (publishes the anchor after audited actions)
 
         admin.site.login_form = AdminSigninForm  # the admin site signs in through Secret Server too

@@ -7,7 +7,7 @@ cannot answer in 100 ms on either database.
 """
 import django_filters
 
-from connector.day_filters import FromDayFilter, UntilDayFilter
+from connector.day_filters import NO_ECHO_CHOICE_ERRORS, FromDayFilter, UntilDayFilter
 from connector.models import AuditEvent, AuditOutcome
 
 
@@ -16,7 +16,8 @@ class AuditEventFilterSet(django_filters.FilterSet):
     action = django_filters.CharFilter(field_name="action", label="Action", help_text='e.g. "endpoint.create".')
     target_type = django_filters.CharFilter(field_name="target_type", label="Target type")
     target_id = django_filters.CharFilter(field_name="target_id", label="Target id")
-    outcome = django_filters.ChoiceFilter(choices=AuditOutcome.choices, empty_label="Any outcome")
+    outcome = django_filters.ChoiceFilter(choices=AuditOutcome.choices, empty_label="Any outcome",
+                                          error_messages=NO_ECHO_CHOICE_ERRORS)
     time_after = FromDayFilter("time", label="From")
     time_before = UntilDayFilter("time", label="Until")
 

@@ -117,6 +117,7 @@ def event_log_line(event) -> bytes:
     record = {
         "time": _time(event.time),
         "seq": event.seq,
+        "actor_id": event.actor_id,
         "actor_name": event.actor_name,
         "source_ip": event.source_ip,
         "request_id": event.request_id,
@@ -130,6 +131,7 @@ def event_log_line(event) -> bytes:
         "after": event.after,
         "prev_hash": event.prev_hash,
         "row_hash": event.row_hash,
+        "hash_version": event.hash_version,
     }
     text = json.dumps(record, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
     return (text + "\n").encode("ascii")

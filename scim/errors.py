@@ -52,6 +52,7 @@ MSG_MEMBER_UNKNOWN = "'{0}' not found or disabled: members must be users of this
 MSG_SS_REFUSED = "Secret Server refused the change: {0}"
 MSG_INTERNAL = "Internal server error"
 MSG_BAD_HOST = "The Host header names a host this connector does not serve (ALLOWED_HOSTS)."
+MSG_REQUEST_REFUSED = "The request was refused: too many query parameters or too large a body."
 
 
 class ServiceUnavailableException(SCIMException):

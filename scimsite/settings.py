@@ -22,6 +22,8 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("Set the SECRET_KEY environment variable (or DEBUG=true for development).")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or CIDRs) whose X-Request-ID is kept; from anyone else it is replaced.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,10 +80,15 @@ WSGI_APPLICATION = "scimsite.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+    from scimsite.private_files import private_sqlite_file
+
+    private_sqlite_file(DATABASES["default"]["NAME"])  # directory 0700 when created, database 0600
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://scim-connector")}
+# Worker processes serving the connector (gunicorn's WEB_CONCURRENCY is read too): more than one needs a
+# shared CACHE_URL, or the lockout counts per worker (system check connector.E001, connector/checks.py).
+CONNECTOR_WORKERS = env.int("CONNECTOR_WORKERS", default=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -99,6 +106,11 @@ SIGNIN_FAILURES_PER_USER_IP = 5
 SIGNIN_FAILURES_PER_USER = 10
 SIGNIN_FAILURE_WINDOW_SECONDS = 15 * 60
 SIGNIN_LOCKOUT_SECONDS = 15 * 60
+# Bearer tokens on the API (connector/services/bearer_guard.py): a refused token is remembered this long, and
+# an address gets this many refusals per window before further unknown tokens are refused without a call.
+BEARER_REFUSAL_CACHE_SECONDS = 30
+BEARER_REFUSALS_PER_ADDRESS = 10
+BEARER_REFUSAL_WINDOW_SECONDS = 60
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -120,6 +132,11 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)  # opt in: preloading is hard to undo
+# Deliberately silenced: HSTS preload is a decision for the whole registrable domain (every subdomain must
+# serve HTTPS, and leaving the browsers' list takes months), which a connector installed on an internal
+# host cannot take for its organisation. HSTS itself stays on (SECURE_HSTS_SECONDS, one year). Operators
+# who have preloaded their domain set SECURE_HSTS_PRELOAD=true. Nothing else is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 # A strict Content Security Policy: every script and stylesheet is served by us; no inline code.
 SECURE_CSP = {
@@ -142,6 +159,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["connector.access.IsConnectorStaffReadOnly"],
+    # Hostile JSON (deep nesting, 1e999999, lone surrogates, NUL, huge bodies) is a 400/413, never a 500.
+    "DEFAULT_PARSER_CLASSES": ["connector.api.parsers.SafeJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "connector.api.errors.connector_exception_handler",
@@ -175,6 +195,11 @@ CONNECTOR_HOSTNAME = env.str("CONNECTOR_HOSTNAME", default=socket.gethostname())
 # application account's password in the bootstrap record. Derived from SECRET_KEY when unset.
 AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
 CONNECTOR_ENCRYPTION_KEY = env.str("CONNECTOR_ENCRYPTION_KEY", default="")
+
+# The audit anchor (connector/services/audit_anchor.py) is published soon after every audited action, at most
+# one Secret Server write per AUDIT_ANCHOR_DEBOUNCE_SECONDS across all workers, besides the hourly job.
+AUDIT_ANCHOR_ON_ACTION = env.bool("AUDIT_ANCHOR_ON_ACTION", default=True)
+AUDIT_ANCHOR_DEBOUNCE_SECONDS = env.float("AUDIT_ANCHOR_DEBOUNCE_SECONDS", default=5.0)
 
 # The log files (connector/logfiles.py): one JSON line per audit event, a new file every hour/day/week
 # (the "Log frequency" setting), old files kept. A second copy of the audit trail for a SIEM; "" = off.

@@ -10,6 +10,9 @@ os.environ.setdefault("CONNECTOR_HOSTNAME", "testhost")
 os.environ.setdefault("CONNECTOR_LOG_DIR", "")
 os.environ.setdefault("SCIM_REQUEST_LOG_ASYNC", "false")  # SCIM request log rows written at once (no thread)
 os.environ.setdefault("SCIM_BOOTSTRAP_CACHE_SECONDS", "0")  # each test builds its own setup row  # no log files from the suite; tests that want them use tmp_path
+# No background anchor publishes from the suite (they would add Secret Server round trips to tests that pin
+# them); tests/integration/audit_anchor/test_anchor_on_action.py turns it on.
+os.environ.setdefault("AUDIT_ANCHOR_ON_ACTION", "false")
 
 from .settings import *  # noqa: E402,F403
 

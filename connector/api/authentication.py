@@ -2,7 +2,8 @@
 
 The token is checked against Secret Server with the same rules as a person signing in (administrator by
 access to the SCIMSecret, auditor by group); the decision is cached for at most 60 s under the token's
-SHA-256 (never the token itself) and never past the access window.
+SHA-256 (never the token itself) and never past the access window. Refused tokens are cached briefly and
+throttled per client address (``connector.services.bearer_guard``).
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from connector.access import ConnectorAccess
 from connector.errors import ConnectorError, NotConfigured
 from connector.messages import MSG_NO_PERMISSION, MSG_UNAVAILABLE
-from connector.services.signin import BearerTokenRefused, bearer_check
+from connector.services.bearer_guard import BearerThrottled, bearer_authenticate
+from connector.services.signin import BearerTokenRefused
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -55,7 +57,10 @@ class SecretServerBearerAuthentication(BaseAuthentication):
 
     def _check(self, token, key, request, now):
         try:
-            outcome = bearer_check(token, request=request._request, now=now)
+            outcome = bearer_authenticate(token, address=request._request.META.get("REMOTE_ADDR"),
+                                          request=request._request, now=now)
+        except BearerThrottled as throttled:
+            raise exceptions.Throttled(wait=throttled.wait, detail=str(throttled)) from None
         except BearerTokenRefused as exc:  # DRF's 401 carries the WWW-Authenticate challenge
             raise exceptions.AuthenticationFailed(exc.message) from None
         except NotConfigured as exc:

@@ -24,6 +24,7 @@ from connector.api.errors import (
     SECRET_SERVER_REFUSED,
     UNAVAILABLE,
 )
+from connector.api.fields import StrictCharField
 from connector.services.endpoints import (
     MAPPING_ROLES,
     MAPPING_TYPES,
@@ -40,7 +41,7 @@ ROLE_NAMES = MAPPING_ROLES["Container"]
 
 class MappingSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=MAPPING_TYPES)
-    value = serializers.CharField(max_length=255, allow_blank=True)
+    value = StrictCharField(max_length=255, allow_blank=True)
     role = serializers.ChoiceField(choices=ROLE_NAMES)
 
 
@@ -64,10 +65,10 @@ class EndpointWithTokenOutputSerializer(EndpointOutputSerializer):
 
 class EndpointInputSerializer(serializers.Serializer):
     # Blank and missing values pass through: the service owns the rules and the product's wording.
-    name = serializers.CharField(max_length=255, allow_blank=True, required=False)
-    url = serializers.CharField(max_length=2000, allow_blank=True, required=False)
-    username = serializers.CharField(max_length=255, allow_blank=True, required=False)
-    password = serializers.CharField(max_length=4000, allow_blank=True, required=False, write_only=True,
+    name = StrictCharField(max_length=255, allow_blank=True, required=False)
+    url = StrictCharField(max_length=2000, allow_blank=True, required=False)
+    username = StrictCharField(max_length=255, allow_blank=True, required=False)
+    password = StrictCharField(max_length=4000, allow_blank=True, required=False, write_only=True,
                                      trim_whitespace=False, style={"input_type": "password"},
                                      help_text="Write-only. On update, blank or missing keeps the current one.")
     permission_mappings = MappingSerializer(many=True, required=False)

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from connector.access import IsConnectorStaffReadOnly
 from connector.api.write_access import AdministratorConfirmedForWrites
 from connector.api.errors import FIELD_ERRORS, SECRET_SERVER_REFUSED, UNAVAILABLE
+from connector.api.fields import StrictCharField
 from connector.configuration import SETTINGS, SettingSpec
 from connector.messages import MSG_UNKNOWN_SETTING
 from connector.services.configuration_service import (
@@ -38,7 +39,7 @@ def _input_field(spec: SettingSpec) -> serializers.Field:
         return serializers.BooleanField(required=False, help_text=spec.help)
     if spec.kind is int:
         return serializers.IntegerField(required=False, help_text=spec.help)
-    return serializers.CharField(required=False, help_text=spec.help)
+    return StrictCharField(required=False, help_text=spec.help)  # a JSON string, never a number made text
 
 
 class SettingsOutputSerializer(serializers.Serializer):

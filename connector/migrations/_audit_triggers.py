@@ -1,9 +1,9 @@
 """Append-only triggers for connector_auditevent (not a migration: the loader skips modules starting with "_").
 
-The database itself refuses UPDATE, DELETE and (PostgreSQL) TRUNCATE of audit rows, with two exemptions:
+The database itself refuses UPDATE, DELETE and (PostgreSQL) TRUNCATE of audit rows, with one exemption
+(since migration 0008; before it, ``on_delete=SET_NULL`` could also turn ``actor_id`` into NULL — now
+``actor_id`` is hashed like every other column and a user with audit rows cannot be deleted, PROTECT):
 
-* the UPDATE that ``on_delete=SET_NULL`` makes when a user is deleted: ``actor_id`` goes from a value to
-  NULL and nothing else changes (``actor_id`` is not part of the hashed content);
 * maintenance, for the test harness's flush and for migrations, through
   ``connector.services.audit.audit_maintenance()``:
     - PostgreSQL: the transaction-local setting ``scim.audit_maintenance = 'on'`` AND the current role has the
@@ -22,12 +22,6 @@ TABLE = "connector_auditevent"
 FLAG_TABLE = "connector_auditmaintenance"
 MESSAGE = "audit rows are append-only"
 
-# Every column but actor_id: an UPDATE may only turn actor_id into NULL (ON DELETE SET NULL).
-_UNCHANGED_COLUMNS = (
-    "id", "seq", "time", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
-    "target_repr", "before", "after", "outcome", "message", "prev_hash", "row_hash",
-)
-
 POSTGRESQL_INSTALL = [
     f"""
     CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -37,12 +31,7 @@ POSTGRESQL_INSTALL = [
             IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
             RETURN NEW;
         END IF;
-        IF TG_OP = 'UPDATE' THEN
-            IF OLD.actor_id IS NOT NULL AND NEW.actor_id IS NULL
-               AND (to_jsonb(NEW) - 'actor_id') = (to_jsonb(OLD) - 'actor_id') THEN
-                RETURN NEW;
-            END IF;
-        ELSIF TG_OP = 'TRUNCATE' THEN
+        IF TG_OP = 'TRUNCATE' THEN
             IF NOT EXISTS (SELECT 1 FROM {TABLE}) THEN RETURN NULL; END IF;
         END IF;
         RAISE EXCEPTION '{MESSAGE} (% refused on %)', TG_OP, TG_TABLE_NAME
@@ -65,15 +54,12 @@ POSTGRESQL_UNINSTALL = [
 ]
 
 _NOT_MAINTENANCE = f"NOT EXISTS (SELECT 1 FROM {FLAG_TABLE})"
-_ONLY_ACTOR_NULLED = " AND ".join(
-    ["OLD.actor_id IS NOT NULL", "NEW.actor_id IS NULL"] + [f"NEW.{c} IS OLD.{c}" for c in _UNCHANGED_COLUMNS]
-)
 
 SQLITE_INSTALL = [
     f"CREATE TABLE IF NOT EXISTS {FLAG_TABLE} (id integer NOT NULL PRIMARY KEY CHECK (id = 1));",
     f"DROP TRIGGER IF EXISTS {TABLE}_no_update;",
     f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
-        WHEN {_NOT_MAINTENANCE} AND NOT ({_ONLY_ACTOR_NULLED})
+        WHEN {_NOT_MAINTENANCE}
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;""",
     f"DROP TRIGGER IF EXISTS {TABLE}_no_delete;",
     f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}

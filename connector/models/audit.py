@@ -68,8 +68,12 @@ class AuditOutcome(models.TextChoices):
 class AuditEvent(models.Model):
     """One audit row. Never updated, never deleted.
 
-    ``actor`` is a convenience link only: it becomes NULL when the user is deleted (the triggers allow
-    exactly that update) and is therefore NOT covered by ``row_hash``; ``actor_name`` is the hashed copy.
+    ``row_hash`` covers every stored column but the surrogate ``id`` (assigned by the database after the
+    hash is computed; ``seq`` is the row's hashed position). ``hash_version`` says which content was hashed:
+    1 = rows written before migration 0008 (without ``actor_id``), 2 = every column including ``actor_id``
+    and ``hash_version`` itself, so old chains keep verifying and a row cannot be passed off as version 1.
+    ``actor`` is PROTECTed: a user with audit rows cannot be deleted (deactivate instead), so ``actor_id``
+    never changes after the write.
 
     Adding or altering a column needs a migration that re-installs the triggers: on SQLite a table
     rebuild drops them (``connector/migrations/_audit_triggers.py`` has ``install``), and the hashed
@@ -80,7 +84,7 @@ class AuditEvent(models.Model):
     time = models.DateTimeField(editable=False, help_text="UTC.")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -100,6 +104,8 @@ class AuditEvent(models.Model):
     message = models.TextField(blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, unique=True, editable=False)
     row_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash_version = models.PositiveSmallIntegerField(
+        default=2, editable=False, help_text="Which columns row_hash covers: 1 = all but actor_id (old rows), 2 = all.")
 
     class Meta:
         ordering = ["-seq"]

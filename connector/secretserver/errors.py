@@ -136,8 +136,9 @@ def _rebuild(cls, state):
 
 
 class LoginFailed(SecretServerError):
-    """The token endpoint refused the credentials (bad password, locked, disabled — indistinguishable), or
-    answered 2xx with something that is not a token (HTML), which the contract also treats as a failure."""
+    """The token endpoint refused the credentials (bad password, locked, disabled — indistinguishable): a 4xx
+    carrying Secret Server's own JSON ``error``. A 2xx without a token (HTML, malformed JSON) or a 4xx without
+    a JSON error is ``UnexpectedResponse`` instead: an outage page must never count as a failed password."""
 
     default_message = "Login failed"
 

@@ -56,8 +56,10 @@ def _grant_from(resp) -> TokenGrant:
     try:
         return TokenGrant.from_json(resp.data)
     except (ValueError, TypeError) as exc:
-        raise E.LoginFailed(f"Token endpoint answered without a usable token ({exc})", status=resp.status,
-                            method=resp.method, path=resp.path) from None
+        # A 200 without a usable token is not Secret Server refusing the credentials (that is a 4xx with an
+        # ``error``): it must not count as a failed password.
+        raise E.UnexpectedResponse(f"Token endpoint answered without a usable token ({exc})", status=resp.status,
+                                   method=resp.method, path=resp.path) from None
 
 
 class TokenProvider(Protocol):

@@ -273,8 +273,9 @@ class Transport:
         if 200 <= status < 300:
             if token_call:
                 if not (parsed_ok and isinstance(data, dict)):
-                    # Contract: "200 with an HTML body is also a failure" of the password grant.
-                    raise E.LoginFailed("Token endpoint answered without a token", **common)
+                    # 200 with HTML or broken JSON is a proxy/outage page, not Secret Server refusing the
+                    # password: counting it as a failed password would lock everyone out during an outage.
+                    raise E.UnexpectedResponse("Token endpoint answered 200 without a JSON object", **common)
                 return HttpResponse(status, ct, body, elapsed, ctx["method"], ctx["path"], data)
             if not expect_json:
                 return HttpResponse(status, ct, body, elapsed, ctx["method"], ctx["path"], None)
@@ -306,6 +307,8 @@ def classify_error(data, *, status, token_call, bearer, secrets, retry_after=Non
         if status >= 500 or status == 429:
             return E.Unavailable(f"Token endpoint failed with HTTP {status}", retry_after=retry_after, **kw)
         text = error_text or message or ""
+        if not text:  # no JSON error of Secret Server's own (HTML, empty, a proxy's page): not a refusal
+            return E.UnexpectedResponse(f"Token endpoint answered HTTP {status} without an error", **kw)
         if "expired" in text.lower():
             return E.PasswordExpired(**kw)
         return E.LoginFailed(**kw)

@@ -220,13 +220,24 @@ def canonical_json(data) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
-_HASHED_FIELDS = ("seq", "time", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
-                  "target_repr", "before", "after", "outcome", "message")
+_HASHED_FIELDS_V1 = ("seq", "time", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
+                     "target_repr", "before", "after", "outcome", "message")
+# Version 2 (every row written since migration 0008): every stored column but the surrogate id (assigned by
+# the database after hashing) — prev_hash keys the HMAC, row_hash is its output.
+_HASHED_FIELDS = _HASHED_FIELDS_V1 + ("actor_id", "hash_version")
+HASH_VERSION = 2
 
 
 def audit_row_content(row: Mapping) -> dict:
-    """The hashed content of a row (every column but id, actor_id, prev_hash and row_hash)."""
-    content = {name: row[name] for name in _HASHED_FIELDS}
+    """The hashed content of a row, by its ``hash_version`` (missing = 1: rows from before the field existed).
+
+    Version 1 left out ``actor_id``; version 2 covers it and the version itself, so a version-2 row cannot be
+    relabelled as version 1 without its hash changing.
+    """
+    version = row.get("hash_version") or 1
+    if version not in (1, 2):
+        raise ValueError(f"unknown audit hash version {version!r}")
+    content = {name: row[name] for name in (_HASHED_FIELDS if version == 2 else _HASHED_FIELDS_V1)}
     content["time"] = _canonical_time(row["time"])
     return content
 
@@ -368,7 +379,8 @@ def audit_record(
             _lock_chain(connection)
             head = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", "row_hash").first()
             seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-            event = AuditEvent(seq=seq, time=timezone.now(), actor=actor, prev_hash=prev_hash, **fields)
+            event = AuditEvent(seq=seq, time=timezone.now(), actor=actor, prev_hash=prev_hash,
+                               hash_version=HASH_VERSION, **fields)
             # The hash is computed over what the database will return: microsecond UTC time.
             event.row_hash = _row_hash(prev_hash, {name: getattr(event, name) for name in _HASHED_FIELDS})
             _insert(event, using)
@@ -376,7 +388,31 @@ def audit_record(
         logger.critical("audit write failed for action %s (%s): %s", action, outcome, type(exc).__name__)
         raise AuditWriteError(AUDIT_WRITE_FAILED) from exc
     _log_file_after_commit(event, using)
+    if action != "audit.anchor":
+        _anchor_after_commit(using)
     return event
+
+
+def _anchor_after_commit(using: str) -> None:
+    """Ask for the chain head to be published to Secret Server soon (batched; see audit_anchor_soon)."""
+    if not settings.AUDIT_ANCHOR_ON_ACTION:
+        return
+    for hook in _AFTER_COMMIT_HOOKS:
+        try:
+            transaction.on_commit(hook, using=using, robust=True)
+        except Exception as exc:
+            logger.warning("audit anchor: could not schedule a publish (%s)", type(exc).__name__)
+
+
+# Called once the transaction holding a new row commits. connector.services.audit_anchor registers its
+# "publish soon" here (it imports this module, so this module cannot import it).
+_AFTER_COMMIT_HOOKS: list = []
+
+
+def audit_after_commit_register(hook) -> None:
+    """Run ``hook()`` after every committed audit row (except the anchor's own); registered once per hook."""
+    if hook not in _AFTER_COMMIT_HOOKS:
+        _AFTER_COMMIT_HOOKS.append(hook)
 
 
 def log_frequency_known() -> str:
@@ -626,7 +662,11 @@ def _row_problem(row: dict, expected_seq: int, expected_prev: str, key: bytes,
         return expected_seq, f"gap in seq: row {expected_seq} missing (next row is {seq})"
     if row["prev_hash"] != expected_prev:
         return seq, "broken link: prev_hash does not match the previous row's hash"
-    if not hmac.compare_digest(_row_hash(row["prev_hash"], row, key), row["row_hash"]):
+    try:
+        computed = _row_hash(row["prev_hash"], row, key)
+    except ValueError:  # an unknown hash_version: as bad as a wrong hash
+        computed = ""
+    if not hmac.compare_digest(computed, row["row_hash"]):
         return seq, "hash mismatch: the row was altered (or written with another key)"
     if anchor is not None and seq == anchor.seq and row["row_hash"] != anchor.row_hash:
         return seq, "anchor mismatch: the anchored row has a different hash"

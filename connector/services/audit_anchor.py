@@ -44,15 +44,27 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import secrets as pysecrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 
 from connector.models import AuditEvent
 from connector.secretserver import SecretServerClient, SecretServerError
-from connector.services.audit import AuditAnchor, AuditWriteError, audit_anchor, audit_record
+from connector.services.audit import (
+    AuditAnchor,
+    AuditWriteError,
+    audit_after_commit_register,
+    audit_anchor,
+    audit_record,
+    audit_run,
+)
 from connector.services.connection import (
     WEB_PASSWORD_TEMPLATE_ID,
     ConnectorNotConfigured,
@@ -75,7 +87,9 @@ __all__ = [
     "AuditAnchorUnavailable",
     "audit_anchor_fetch",
     "audit_anchor_publish",
+    "audit_anchor_flush",
     "audit_anchor_record_fetch",
+    "audit_anchor_soon",
 ]
 
 SCHEMA = "scim-connector-audit-anchor"
@@ -280,3 +294,79 @@ def audit_anchor_publish(*, client: SecretServerClient | None = None, allow_roll
         raise AuditAnchorNotRecorded(f"The anchor {head.seq} was published to Secret Server but its audit row "
                                      "could not be written.") from exc
     return head
+
+
+# --- publishing soon after every action (batched) ------------------------------------------------------
+#
+# Hourly anchoring left up to an hour of rows that could be deleted without detection. Every committed
+# audit row (but the anchor's own) now asks for a publish "soon": at most one Secret Server write per
+# ``AUDIT_ANCHOR_DEBOUNCE_SECONDS`` across all workers (a shared-cache slot), the rest coalesced into it.
+#
+# * ``PENDING_KEY`` (shared cache) says rows were committed that no publish has covered yet.
+# * ``SLOT_KEY`` is taken with ``cache.add`` for the debounce period by whoever publishes; a worker that
+#   finds it taken re-arms its timer for when the slot frees, so the last action of a burst is anchored
+#   at most one debounce period (+ one publish) after it committed.
+# * The publish runs on a daemon timer thread of the process that saw the action, never in the request.
+#   A failure (Secret Server down) keeps the pending mark; the next action or the hourly job retries.
+
+PENDING_KEY = "connector:audit:anchor-pending"
+SLOT_KEY = "connector:audit:anchor-slot"
+
+_timer_lock = threading.Lock()
+_timer: threading.Timer | None = None
+
+
+def audit_anchor_soon() -> None:
+    """Called after an audit row commits: mark the chain unanchored and make sure a publish is scheduled."""
+    if not settings.AUDIT_ANCHOR_ON_ACTION:
+        return
+    cache.set(PENDING_KEY, time.time(), None)
+    _arm(settings.AUDIT_ANCHOR_DEBOUNCE_SECONDS if cache.get(SLOT_KEY) else 0.0)
+
+
+def _arm(delay: float) -> None:
+    global _timer
+    with _timer_lock:
+        if _timer is not None and _timer.is_alive():
+            return  # one timer per process is enough: it publishes whatever is pending when it fires
+        _timer = threading.Timer(max(0.0, delay), _fire)
+        _timer.daemon = True
+        _timer.start()
+
+
+def _fire() -> None:
+    global _timer
+    with _timer_lock:
+        _timer = None
+    try:
+        again = audit_anchor_flush()
+    finally:
+        connections.close_all()  # this thread's own database connections
+    if again is not None:
+        _arm(again)
+
+
+def audit_anchor_flush() -> float | None:
+    """Publish now if rows are pending and the debounce slot is free; returns seconds until a retry is due.
+
+    None: nothing (more) to do here. Publishing failures are logged and leave the mark for the next try.
+    """
+    if not cache.get(PENDING_KEY):
+        return None
+    debounce = settings.AUDIT_ANCHOR_DEBOUNCE_SECONDS
+    if not cache.add(SLOT_KEY, 1, max(1, math.ceil(debounce))):
+        return debounce  # someone published less than a debounce period ago: try when the slot frees
+    cache.delete(PENDING_KEY)  # rows committed from here on mark it again and are covered by the next publish
+    try:
+        with audit_run("anchor"):
+            audit_anchor_publish(actor_name="audit-anchor")
+    except AuditAnchorNotConfigured:
+        return None
+    except AuditAnchorError as exc:
+        cache.add(PENDING_KEY, time.time(), None)
+        logger.warning("audit anchor not published after an action: %s", exc.safe_message)
+        return None
+    return None
+
+
+audit_after_commit_register(audit_anchor_soon)

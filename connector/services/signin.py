@@ -11,19 +11,17 @@ existing and unknown user names.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
 
 from accessrequests.services import access_request_apply
 from connector.access import ConnectorAccess, Role
 from connector.configuration import ConnectorSettings
+from connector.lockout import domain_normalise, signin_attempt_reserve
 from connector.models import SecretServerIdentity
 from connector.secretserver import (
     AccessDenied,
@@ -127,53 +125,8 @@ class SigninOutcome:
         return self.kind == Outcome.DENIED
 
 
-# --- brute-force throttle ------------------------------------------------------------------------------
-
-def _throttle_keys(username: str, domain: str | None, ip: str | None) -> tuple[str, str]:
-    who = f"{(domain or '').strip().lower()}\\{username.strip().lower()}"
-    user_key = hashlib.sha256(who.encode()).hexdigest()[:32]
-    pair_key = hashlib.sha256(f"{who}|{ip or '-'}".encode()).hexdigest()[:32]
-    return f"signin:fail:u:{user_key}", f"signin:fail:ui:{pair_key}"
-
-
-def _limits():
-    window = getattr(settings, "SIGNIN_FAILURE_WINDOW_SECONDS", 15 * 60)
-    return (getattr(settings, "SIGNIN_FAILURES_PER_USER_IP", 5), getattr(settings, "SIGNIN_FAILURES_PER_USER", 10),
-            window, getattr(settings, "SIGNIN_LOCKOUT_SECONDS", 15 * 60))
-
-
-def signin_locked_out(username: str, domain: str | None, ip: str | None) -> bool:
-    user_key, pair_key = _throttle_keys(username, domain, ip)
-    return bool(cache.get_many([user_key + ":lock", pair_key + ":lock"]))
-
-
-def _incr(key: str, ttl: int) -> int:
-    """Atomic add+incr; restores the TTL if the key expired between the two (Redis ``incr`` pitfall)."""
-    for _ in range(2):
-        cache.add(key, 0, ttl)
-        try:
-            value = cache.incr(key)
-        except ValueError:  # expired between add and incr: start again
-            continue
-        if value == 1:
-            cache.touch(key, ttl)
-        return value
-    return 1
-
-
-def signin_failure_count(username: str, domain: str | None, ip: str | None) -> None:
-    per_pair, per_user, window, lockout = _limits()
-    user_key, pair_key = _throttle_keys(username, domain, ip)
-    if _incr(pair_key, window) >= per_pair:
-        cache.add(pair_key + ":lock", 1, lockout)
-    if _incr(user_key, window) >= per_user:
-        cache.add(user_key + ":lock", 1, lockout)
-
-
-def signin_failures_reset(username: str, domain: str | None, ip: str | None) -> None:
-    """A correct password from this address clears the (user, address) counter, not the per-user one."""
-    _user_key, pair_key = _throttle_keys(username, domain, ip)
-    cache.delete(pair_key)
+# --- brute-force throttle (connector/lockout.py) -------------------------------------------------------
+# An attempt is reserved in the shared cache before Secret Server sees the password; see connector.lockout.
 
 
 # --- deciding the role ---------------------------------------------------------------------------------
@@ -265,7 +218,7 @@ def signin_check(*, username: str, password: str, domain: str | None = None, req
     by an approved request: + their requests, 4); + the person's groups (auditor: 4); + their requests for the SCIMSecret (pending/denied: 5);
     + filing a request (6). The settings read is cached for 30 s.
     """
-    username, domain = (username or "").strip(), (domain or "").strip() or None
+    username, domain = (username or "").strip(), domain_normalise(domain)
     if not username:
         return SigninOutcome(Outcome.FAILED, MSG_USERNAME_REQUIRED)
     if not password:
@@ -284,20 +237,26 @@ def signin_check(*, username: str, password: str, domain: str | None = None, req
         bootstrap = bootstrap_require()
     except ConnectorNotConfigured:
         return done(SigninOutcome(Outcome.NOT_CONFIGURED, MSG_NOT_CONFIGURED), "error")
-    if signin_locked_out(username, domain, ip):
+    reservation = signin_attempt_reserve(username, ip)
+    if reservation is None:
         return done(SigninOutcome(Outcome.LOCKED_OUT, MSG_LOCKED_OUT), "denied")
 
     try:
         with anonymous_client(bootstrap.secret_server_url) as anonymous:
             grant = anonymous.password_grant(username, password, domain)
     except PasswordExpired:
+        reservation.released()
         return done(SigninOutcome(Outcome.EXPIRED, MSG_EXPIRED), "failure")
-    except LoginFailed:
-        signin_failure_count(username, domain, ip)
+    except LoginFailed:  # Secret Server's own refusal: the only outcome counted as a failed password
+        reservation.failed()
         return done(SigninOutcome(Outcome.FAILED, MSG_INCORRECT), "failure")
     except SecretServerError:  # Unavailable, UnexpectedResponse...: not the person's fault, not counted
+        reservation.released()
         return done(SigninOutcome(Outcome.UNAVAILABLE, MSG_UNAVAILABLE), "error")
-    signin_failures_reset(username, domain, ip)
+    except BaseException:
+        reservation.released()
+        raise
+    reservation.succeeded()
 
     person = person_client(grant.access_token, bootstrap.secret_server_url)
     del grant  # the person's token lives only in this client, for this check
@@ -442,12 +401,13 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
 
 # --- bearer tokens (API) -------------------------------------------------------------------------------
 
-def bearer_check(token: str, *, request=None, now: datetime | None = None) -> SigninOutcome:
+def bearer_check(token: str, *, request=None, now: datetime | None = None,
+                 audit_refusal: bool = True) -> SigninOutcome:
     """Same rules as a person, for an API caller's Secret Server access token (one audit row).
 
     Round trips: current user, secret state (administrator: 2); + groups (auditor: 3). Raises
     ``BearerTokenRefused`` for a token Secret Server refuses and ``SecretServerUnavailable`` when it is
-    down (both audited).
+    down (both audited; a refusal not when ``audit_refusal`` is False: ``bearer_guard`` aggregates refusals).
     """
     now = now or datetime.now(UTC)
     bootstrap = bootstrap_require()
@@ -457,8 +417,9 @@ def bearer_check(token: str, *, request=None, now: datetime | None = None) -> Si
         access, _has_view = _person_role(client, me, bootstrap.scim_secret_id,
                                          configuration_service.settings_current(), now)
     except AuthenticationFailed:
-        audit_record(action="auth.bearer", outcome="failure", actor_name="", message="token refused by Secret Server",
-                     request=request)
+        if audit_refusal:
+            audit_record(action="auth.bearer", outcome="failure", actor_name="",
+                         message="token refused by Secret Server", request=request)
         raise BearerTokenRefused() from None
     except SecretServerError:
         audit_record(action="auth.bearer", outcome="error", actor_name="", message=MSG_UNAVAILABLE, request=request)

@@ -20,7 +20,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from scim2_models import InvalidValueException, SCIMException
 from scim2_server.handler import ScimHandler
 from scim2_server.requests import ScimRequest
@@ -86,6 +86,8 @@ def scim_serve(request) -> ScimResponse:
         try:
             response = _serve(request, path, outcome)
         except Exception as exc:  # never a traceback or an HTML page: the library answers a bare 500 for others
+            if isinstance(exc, SuspiciousOperation):  # 2,000 query parameters, a body over Django's limit: a 400
+                exc = InvalidValueException(detail=E.MSG_REQUEST_REFUSED)
             if not isinstance(exc, SCIMException):
                 logger.exception("SCIM %s %s failed", request.method, request.path)
             response = ERROR_SERVICE.error_response(exc)

@@ -43,14 +43,19 @@ def test_an_empty_trail_verifies():
     assert status.ok and status.count == 0 and status.head_seq is None
 
 
-def test_deleting_the_actor_keeps_the_name_and_the_chain(django_user_model):
+def test_a_user_with_audit_rows_cannot_be_deleted_so_the_hashed_actor_id_never_changes(django_user_model):
+    from django.db.models import ProtectedError
+
     carol = django_user_model.objects.create_user("carol")
     event = audit_record(action="login.success", outcome="success", actor=carol)
 
-    carol.delete()  # ON DELETE SET NULL: the one UPDATE the triggers allow
+    with pytest.raises(ProtectedError):
+        carol.delete()  # deactivate instead: is_active=False
+    carol.is_active = False
+    carol.save()
 
     event.refresh_from_db()
-    assert event.actor_id is None and event.actor_name == "carol"
+    assert event.actor_id == carol.pk and event.hash_version == 2
     assert audit_chain_verify().ok
 
 

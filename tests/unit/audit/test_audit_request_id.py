@@ -35,7 +35,8 @@ def test_the_rows_of_one_request_share_its_id_and_ip(client):
                     ("test.second", "success", request_id, "198.51.100.7")]
 
 
-def test_an_incoming_trace_id_is_used_and_separate_requests_get_separate_ids(client):
+def test_an_incoming_trace_id_is_used_and_separate_requests_get_separate_ids(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's address
     client.get("/audit-probe/", HTTP_X_REQUEST_ID="trace-abcdef123")
     client.get("/audit-probe/")
     ids = list(AuditEvent.objects.order_by("seq").values_list("request_id", flat=True))
@@ -48,3 +49,9 @@ def test_the_signed_in_user_is_the_actor_by_default(client, django_user_model):
     client.force_login(henry)
     client.get("/audit-probe/")
     assert set(AuditEvent.objects.values_list("actor_id", "actor_name")) == {(henry.pk, "henry")}
+
+
+def test_a_client_cannot_choose_its_rows_request_id(client, settings):
+    settings.TRUSTED_PROXIES = []
+    client.get("/audit-probe/", HTTP_X_REQUEST_ID="trace-abcdef123")
+    assert "trace-abcdef123" not in set(AuditEvent.objects.values_list("request_id", flat=True))

@@ -136,3 +136,49 @@ def test_verifying_the_last_rows_checks_the_link_to_the_row_before(ten, as_attac
 def test_a_bad_anchor_argument_is_a_command_error():
     with pytest.raises(CommandError, match="anchor"):
         _verify_command("--anchor", "12:nothex")
+
+
+# --- hash version 2: every stored column, actor_id included ------------------------------------------------
+
+def test_changing_the_actor_id_is_caught(write_events, as_attacker, django_user_model):
+    alice = django_user_model.objects.create_user("alice-2")
+    mallory = django_user_model.objects.create_user("mallory")
+    write_events(3, actor=alice, actor_name=None)
+    as_attacker("UPDATE connector_auditevent SET actor_id = %s WHERE seq = 2", [mallory.pk])
+    status = audit_chain_verify()
+    assert (status.ok, status.first_bad_seq) == (False, 2)
+    assert status.reason.startswith("hash mismatch")
+
+
+def test_relabelling_a_version_2_row_as_version_1_is_caught(ten, as_attacker):
+    as_attacker("UPDATE connector_auditevent SET hash_version = 1 WHERE seq = 4")
+    status = audit_chain_verify()
+    assert (status.ok, status.first_bad_seq) == (False, 4)
+
+
+def test_an_unknown_hash_version_is_a_bad_row_not_a_crash(ten, as_attacker):
+    as_attacker("UPDATE connector_auditevent SET hash_version = 9 WHERE seq = 6")
+    status = audit_chain_verify()
+    assert (status.ok, status.first_bad_seq) == (False, 6)
+
+
+def test_rows_written_before_version_2_keep_verifying_and_the_chain_continues(write_events):
+    """Rows as the connector wrote them before migration 0008 (hash over all but actor_id), then new rows."""
+    from datetime import UTC, datetime
+
+    from connector.models import AuditEvent
+    from connector.services.audit import GENESIS_HASH, _row_hash
+
+    prev = GENESIS_HASH
+    for seq in (1, 2, 3):
+        row = {"seq": seq, "time": datetime(2026, 1, 1, 12, seq, tzinfo=UTC), "actor_name": "old",
+               "source_ip": None, "request_id": "run-x", "action": "test.old", "target_type": "",
+               "target_id": str(seq), "target_repr": "", "before": None, "after": {"i": seq},
+               "outcome": "success", "message": ""}
+        row_hash = _row_hash(prev, row)  # no hash_version: version 1, as before
+        AuditEvent.objects.create(**row, prev_hash=prev, row_hash=row_hash, hash_version=1)
+        prev = row_hash
+    new = write_events(2)
+    assert [e.hash_version for e in new] == [2, 2]
+    status = audit_chain_verify()
+    assert status.ok and status.count == 5

@@ -18,7 +18,7 @@ from tests.logfiles_helpers import read_lines
 
 CANARY = "Canary-Logfile-Passw0rd-5e1d"
 CANARY_TOKEN = "scim_c4n4ryL0gF1leT0ken987654"
-EXPECTED_KEYS = {"time", "seq", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
+EXPECTED_KEYS = {"time", "seq", "actor_id", "hash_version", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
                  "target_repr", "outcome", "message", "before", "after", "prev_hash", "row_hash"}
 
 

@@ -53,15 +53,27 @@ def test_any_4xx_from_token_endpoint_is_login_failed(rsps, client):
         client.password_grant("alice", "x")
 
 
-def test_200_html_on_token_endpoint_is_a_failure(rsps, client):
-    rsps.post(TOKEN_URL, status=200, body="<html><body>Login</body></html>", content_type="text/html")
-    with pytest.raises(LoginFailed):
+@pytest.mark.parametrize("body,content_type", [
+    ("<html><body>Login</body></html>", "text/html"),
+    ('{"access_token": "trunc', "application/json"),
+    ("", "application/json"),
+])
+def test_200_without_a_json_token_is_unexpected_not_a_refused_password(rsps, client, body, content_type):
+    rsps.post(TOKEN_URL, status=200, body=body, content_type=content_type)
+    with pytest.raises(UnexpectedResponse) as ei:
+        client.password_grant("alice", "x")
+    assert not isinstance(ei.value, LoginFailed)
+
+
+def test_200_json_without_access_token_is_unexpected(rsps, client):
+    rsps.post(TOKEN_URL, status=200, json={"token_type": "bearer"})
+    with pytest.raises(UnexpectedResponse):
         client.password_grant("alice", "x")
 
 
-def test_200_json_without_access_token_is_a_failure(rsps, client):
-    rsps.post(TOKEN_URL, status=200, json={"token_type": "bearer"})
-    with pytest.raises(LoginFailed):
+def test_4xx_html_from_token_endpoint_is_not_a_refusal(rsps, client):
+    rsps.post(TOKEN_URL, status=400, body="<html>Bad Request</html>", content_type="text/html")
+    with pytest.raises(UnexpectedResponse):
         client.password_grant("alice", "x")
 
 
