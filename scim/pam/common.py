@@ -234,3 +234,15 @@ def messages_note(ctx, text: str, *, status: int = 200) -> None:
                       method=getattr(request, "method", ctx.method) if request is not None else ctx.method,
                       path=(request.get_full_path()[:512] if request is not None else ""), status=status,
                       detail=text[:300])
+
+
+def scim_base_url(ctx) -> str:
+    """``https://host/v2`` of this request (absolute ``$ref`` values), or "" without a request (relative)."""
+    key = ("pam", "base-url")
+    if key not in ctx.memo:
+        request = ctx.request
+        try:
+            ctx.memo[key] = request.build_absolute_uri("/v2") if request is not None else ""
+        except Exception:  # a bad Host was refused before the storage runs; be safe anyway
+            ctx.memo[key] = ""
+    return ctx.memo[key]

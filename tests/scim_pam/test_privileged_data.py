@@ -26,7 +26,7 @@ SENSITIVE = (PASSWORD, KEY, PASSPHRASE)
 
 @pytest.fixture
 def box(scim):
-    response = scim.post("/v2/Containers", {"schemas": [CONTAINER_SCHEMA], "displayName": "Vault Box"})
+    response = scim.post("/v2/Containers", {"schemas": [CONTAINER_SCHEMA], "name": "Vault Box"})
     assert response.status_code == 201
     return int(response.json_body["id"])
 
