@@ -223,17 +223,12 @@ def secret_role_for_rights(rights, mappings: dict[str, str], folder_role: str, *
     return max(roles, key=lambda r: SECRET_ROLE_RANK.get(r, 0)), unmapped
 
 
-def messages_note(ctx, text: str, *, status: int = 200) -> None:
-    """A line on the Messages page (and the event log files) for this request, besides its own row."""
-    from scim.services.requestlog import request_log_write
-
-    request = ctx.request
-    request_log_write(endpoint_id=ctx.endpoint_id, endpoint_name=ctx.endpoint_name,
-                      ip=getattr(request, "META", {}).get("REMOTE_ADDR", "") if request is not None else "",
-                      request_id=getattr(request, "id", "") if request is not None else "",
-                      method=getattr(request, "method", ctx.method) if request is not None else ctx.method,
-                      path=(request.get_full_path()[:512] if request is not None else ""), status=status,
-                      detail=text[:300])
+def messages_note(ctx, text: str) -> None:
+    """A note on this request's line on the Messages page (and in the event log files), e.g. an unmapped
+    right. The gateway writes it with the request's own row (scim.services.gateway)."""
+    notes = ctx.memo.setdefault("notes", [])
+    if text not in notes:
+        notes.append(text)
 
 
 def scim_base_url(ctx) -> str:
