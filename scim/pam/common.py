@@ -129,7 +129,7 @@ def rights_for_role(role: str, mappings: dict[str, str], remembered: list | None
     return values[:1] or [role]
 
 
-COMPLEX_REFERENCES = frozenset({"parent", "container", "user", "group"})
+COMPLEX_REFERENCES = frozenset({"parent", "container", "user", "group", "privilegeddata"})
 
 
 def _value_path(node):
@@ -241,3 +241,28 @@ def scim_base_url(ctx) -> str:
         except Exception:  # a bad Host was refused before the storage runs; be safe anyway
             ctx.memo[key] = ""
     return ctx.memo[key]
+
+
+def secret_role_from_rights(rights, mappings: dict[str, str], *, fallback: str = DEFAULT_ROLE):
+    """The strongest secret role the rights map to (PrivilegedData mappings) and the unmapped rights. Pure."""
+    roles, unmapped = [], []
+    for right in rights or []:
+        value = str(right or "").strip()
+        if not value:
+            continue
+        role = mappings.get(value.lower())
+        if role is None:
+            unmapped.append(value)
+            role = fallback
+        roles.append(role)
+    if not roles:
+        return fallback, unmapped
+    return max(roles, key=lambda r: SECRET_ROLE_RANK.get(r, 0)), unmapped
+
+
+def secret_rights_for_role(role: str, mappings: dict[str, str], remembered: list | None = None) -> list[str]:
+    """As ``rights_for_role``, for a secret role (List is a role of its own there). Pure."""
+    if remembered and secret_role_from_rights(remembered, mappings)[0] == role:
+        return list(remembered)
+    values = [value for value, mapped in mappings.items() if mapped == role]
+    return values[:1] or [role]

@@ -16,6 +16,7 @@ A = Attribute
 CONTAINER_SCHEMA = "urn:ietf:params:scim:schemas:pam:1.0:Container"
 PRIVILEGED_DATA_SCHEMA = "urn:ietf:params:scim:schemas:pam:1.0:PrivilegedData"
 CONTAINER_PERMISSION_SCHEMA = "urn:ietf:params:scim:schemas:pam:1.0:ContainerPermission"
+PRIVILEGED_DATA_PERMISSION_SCHEMA = "urn:ietf:params:scim:schemas:pam:1.0:PrivilegedDataPermission"
 SS_PRIVILEGED_DATA_SCHEMA = "urn:delinea:scim:schemas:extension:secretserver:1.0:PrivilegedData"
 
 RW, RO, IMM = Mutability.read_write, Mutability.read_only, Mutability.immutable
@@ -101,7 +102,20 @@ CONTAINER_PERMISSION = Schema(
                       "permission mappings (type Container). Unmapped values give View."),
     ])
 
-SCHEMAS = (CONTAINER, PRIVILEGED_DATA, SS_PRIVILEGED_DATA, CONTAINER_PERMISSION)
+PRIVILEGED_DATA_PERMISSION = Schema(
+    id=PRIVILEGED_DATA_PERMISSION_SCHEMA, name="PrivilegedDataPermission",
+    description="A user's or group's rights on privileged data: a Secret Server secret permission.", attributes=[
+        _reference("privilegedData", "The privileged data (secret).", ["PrivilegedData"], mutability=IMM,
+                   with_name=True, required=True),
+        _reference("user", "The user given the rights (or group).", ["User"], mutability=IMM),
+        _reference("group", "The group given the rights (or user).", ["Group"], mutability=IMM),
+        A(name="rights", type=A.Type.string, multi_valued=True, mutability=RW, returned=Returned.default,
+          required=True, case_exact=False,
+          description="The endpoint's right values; each maps to a Secret Server secret role through the "
+                      "endpoint's permission mappings (type PrivilegedData). Unmapped values give View."),
+    ])
+
+SCHEMAS = (CONTAINER, PRIVILEGED_DATA, SS_PRIVILEGED_DATA, CONTAINER_PERMISSION, PRIVILEGED_DATA_PERMISSION)
 RESOURCE_TYPES = (
     ResourceType(id="Container", name="Container", endpoint="/Containers", schema_=CONTAINER_SCHEMA,
                  description="Secret Server folders"),
@@ -110,4 +124,7 @@ RESOURCE_TYPES = (
                  schema_extensions=[SchemaExtension(schema_=SS_PRIVILEGED_DATA_SCHEMA, required=False)]),
     ResourceType(id="ContainerPermission", name="ContainerPermission", endpoint="/ContainerPermissions",
                  schema_=CONTAINER_PERMISSION_SCHEMA, description="Secret Server folder permissions"),
+    ResourceType(id="PrivilegedDataPermission", name="PrivilegedDataPermission",
+                 endpoint="/PrivilegedDataPermissions", schema_=PRIVILEGED_DATA_PERMISSION_SCHEMA,
+                 description="Secret Server secret permissions"),
 )

@@ -23,7 +23,8 @@ MAPPINGS = [{"type": "Container", "value": "admin", "role": "Owner"},
 
 class PamProbe(SecretServerProbe):
     """``folder`` (+ ``parent``), ``folder_permission`` (+ ``user``, ``folder_role``, ``secret_role``),
-    ``folder_permission_absent`` (+ ``user``) and ``secret`` (+ ``folder``) checks, by name."""
+    ``folder_permission_absent`` (+ ``user``), ``secret`` (+ ``folder``), ``secret_permission`` (+ ``user``,
+    ``role``) and ``secret_permission_absent`` (+ ``user``) checks, by name."""
 
     def folder_named(self, name: str) -> list[dict]:
         found = self._all("/api/v1/folders", **{"filter.searchText": name})
@@ -51,6 +52,20 @@ class PamProbe(SecretServerProbe):
             return [f"{where}: {key} is {row.get(name)!r}" for key, name in
                     (("folder_role", "folderAccessRoleName"), ("secret_role", "secretAccessRoleName"))
                     if key in check and row.get(name) != check[key]]
+        if "secret_permission" in check or "secret_permission_absent" in check:
+            name = check.get("secret_permission") or check["secret_permission_absent"]
+            found = [s for s in self._all("/api/v1/secrets", **{"filter.searchText": name,
+                                                                "filter.includeRestricted": "true"})
+                     if s.get("name") == name]
+            if len(found) != 1:
+                return [f"{where}: {len(found)} secrets named {name!r}"]
+            rows = self._all("/api/v1/secret-permissions", **{"filter.secretId": found[0]["id"]})
+            row = next((r for r in rows if str(r.get("userName", "")).casefold() == check["user"].casefold()), None)
+            if "secret_permission_absent" in check:
+                return [f"{where}: still {row}"] if row else []
+            if row is None or row.get("secretAccessRoleName") != check["role"]:
+                return [f"{where}: row is {row}"]
+            return []
         if "secret" in check:
             found = [s for s in self._all("/api/v1/secrets", **{"filter.searchText": check["secret"],
                                                                 "filter.includeRestricted": "true"})

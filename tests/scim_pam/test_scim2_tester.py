@@ -14,6 +14,8 @@ query, replace, patch add/replace/remove, delete) and every check must be SUCCES
   shape (GET /v2/PrivilegedData/Stub, POST /v2/PrivilegedData, PUT /v2/PrivilegedData/{id}), which are not
   SCIM resources the checker can send. Justified skip of its create/replace/patch/delete checks; the reads,
   the vendor routes and the refusals are covered by test_privileged_data.py. Discovery checks must pass.
+- PrivilegedDataPermission: the checker would first have to create the PrivilegedData it names, which only
+  the vendor's routes do (above); same justified skip, covered by test_privileged_data_permissions.py.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from scim2_client.engines.wsgi import WSGISCIMClient
 from scim2_models import ScimProvider
 from scim2_tester import Status, check_server
 
-from scim.pam.schemas import CONTAINER_PERMISSION_SCHEMA
+from scim.pam.schemas import CONTAINER_PERMISSION_SCHEMA, PRIVILEGED_DATA_PERMISSION_SCHEMA
 from scim.provider import POLICY, RESOURCE_TYPES, SCHEMAS
 from tests.scim_replays.conftest import configured_connector, scim_token  # noqa: F401
 from tests.scim_replays.test_scim2_tester import RESOURCE_CHECKS, _describe, uuid_passwords_allowed  # noqa: F401
@@ -31,12 +33,12 @@ from tests.scim_replays.test_scim2_tester import RESOURCE_CHECKS, _describe, uui
 
 def _user_granting(schema):
     """ContainerPermission as a client that grants to users describes it: ``user`` (and its value) required."""
-    if schema.id != CONTAINER_PERMISSION_SCHEMA:
+    if schema.id not in (CONTAINER_PERMISSION_SCHEMA, PRIVILEGED_DATA_PERMISSION_SCHEMA):
         return schema
     attributes = []
     for attribute in schema.attributes:
         described = attribute.model_dump(by_alias=True)
-        if attribute.name in ("user", "container"):  # sent with value and $ref (the checker creates the target)
+        if attribute.name in ("user", "container", "privilegedData"):  # sent with value and $ref (the checker creates the target)
             described.update(required=True, mutability="immutable")
             for sub in described["subAttributes"]:
                 sub["required"] = sub["name"] in ("value", "$ref")
