@@ -216,3 +216,5 @@ def test_the_connectors_own_secrets_are_not_privileged_data(scim, endpoint, conn
     assert scim.get(f"/v2/PrivilegedData/GetFields?id={connector.scim_secret_id}").status_code == 404
     assert scim.get(f"/v2/PrivilegedData/GetFields?id={endpoint.endpoint.ss_secret_id}").status_code == 404
     assert scim.put(f"/v2/PrivilegedData/{connector.scim_secret_id}", {"name": "x"}).status_code == 404
+    by_name = scim.get(f"/v2/PrivilegedData/GetFields?name=SCIMSecret {connector.hostname}")
+    assert by_name.status_code == 404
