@@ -218,3 +218,13 @@ def test_the_connectors_own_secrets_are_not_privileged_data(scim, endpoint, conn
     assert scim.put(f"/v2/PrivilegedData/{connector.scim_secret_id}", {"name": "x"}).status_code == 404
     by_name = scim.get(f"/v2/PrivilegedData/GetFields?name=SCIMSecret {connector.hostname}")
     assert by_name.status_code == 404
+
+
+def test_get_fields_by_name_does_not_count_the_connectors_secret(scim, ss_app, connector, box):
+    """A secret named like the SCIMSecret elsewhere is found by name: the connector's own is not a candidate
+    (it would otherwise make the name ambiguous, and betray that it exists)."""
+    twin = ss_app.create_secret(ss_app.secret_stub(9, box), name=f"SCIMSecret {connector.hostname}", folder_id=box,
+                                fields={"url": "https://x", "username": "twin", "password": PASSWORD})
+    found = scim.get(f"/v2/PrivilegedData/GetFields?name=SCIMSecret {connector.hostname}")
+    assert found.status_code == 200, found.json_body
+    assert found.json_body["id"] == twin.id
