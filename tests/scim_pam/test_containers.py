@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from scim.pam.schemas import CONTAINER_SCHEMA
-from tests.scim.conftest import ss_calls
 
 pytestmark = pytest.mark.django_db
 
