@@ -49,3 +49,8 @@ def test_a_token_regeneration_keeps_the_switch(admin_client, ss, endpoint):
     endpoint_update(endpoint.endpoint.ss_secret_id, allow_sensitive_reads=True)
     endpoint_token_regenerate(endpoint.endpoint.ss_secret_id)
     assert EndpointMirror.objects.get(ss_secret_id=endpoint.endpoint.ss_secret_id).allow_sensitive_reads
+
+
+def test_home_names_the_pam_extension(admin_client):
+    body = admin_client.get("/").content.decode()
+    assert "draft-grizzle-scim-pam-ext-01" in body and "PrivilegedDataPermissions" in body
