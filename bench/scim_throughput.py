@@ -148,9 +148,12 @@ class CallCounter:
     def clear(self) -> None:
         requests.delete(self.url, timeout=10).raise_for_status()
 
-    def counts(self) -> tuple[int, int]:
+    def records(self) -> list[dict]:
         records = requests.get(self.url, timeout=30).json()["requests"]
-        records = [r for r in records if not r["path"].lower().startswith("/_emulator")]
+        return [r for r in records if not r["path"].lower().startswith("/_emulator")]
+
+    def counts(self) -> tuple[int, int]:
+        records = self.records()
         grants = sum(1 for r in records if r["path"].lower().rstrip("/") == "/oauth2/token")
         return grants, len(records) - grants
 
@@ -269,6 +272,9 @@ def main() -> None:
             names, args.rounds, lambda chunk: run_threads(chunk, args.threads, direct_lookup),
             lambda chunk: run_threads(chunk, args.threads, scim_lookup), counter)
         direct_rps, scim_rps = len(names) / direct_wall, len(names) / scim_wall
+        counter.clear()
+        scim_lookup(requests.Session(), names[0])
+        behind_lookup = [f"{r['method']} {r['path']} {r['query']}" for r in counter.records()]
         rows.append(("userName eq lookup", len(names), direct_rps, scim_rps, pct(direct_lat, 95), pct(scim_lat, 95),
                      grants, calls))
 
@@ -360,6 +366,7 @@ def main() -> None:
     for name, n, d_rps, s_rps, d95, s95, g, c in rows:
         print(f"{name:<24}{n:>9}{d_rps:>10.1f}{s_rps:>9.1f}{s_rps / d_rps:>7.2f}{d95 * 1000:>10.1f}ms"
               f"{s95 * 1000:>8.1f}ms{c / n:>14.2f}{g:>8}")
+    print("Secret Server calls behind one SCIM userName lookup: " + ("; ".join(behind_lookup) or "none"))
     print(f"\nuserName eq lookups: connector keeps {scim_rps / direct_rps:.2f} of the direct throughput "
           f"(target >= 0.80)")
     print(f"Okta connection test: p50 {pct(okta_lat, 50) * 1000:.1f} ms, p95 {pct(okta_lat, 95) * 1000:.1f} ms, "

@@ -17,5 +17,8 @@ class ScimConfig(AppConfig):
         from scim.services.gateway import bootstrap_forget
 
         sync_step_register(extras_sync)
+        from scim.pam.sync import pam_extras_sync  # issue 12 (PAM extras)
+
+        sync_step_register(pam_extras_sync)
         post_save.connect(bootstrap_forget, sender=ConnectorBootstrap, dispatch_uid="scim-bootstrap-forget")
         post_delete.connect(bootstrap_forget, sender=ConnectorBootstrap, dispatch_uid="scim-bootstrap-forget-delete")

@@ -487,6 +487,16 @@ class SecretServerClient:
         body = {"secretId": secret_id, "userId": user_id, "groupId": group_id, "secretAccessRoleName": role}
         return self._parse(self._call("POST", "/secret-permissions", json_body=body), T.SecretPermission.from_json)
 
+    def get_secret_permission(self, permission_id: int) -> T.SecretPermission:
+        """GET /api/v1/secret-permissions/{id} (EXTENSION, docs/secretserver-api-extensions.md §4)."""
+        return self._get(f"/secret-permissions/{_seg(permission_id)}", T.SecretPermission.from_json)
+
+    def update_secret_permission(self, permission: T.SecretPermission, role: str) -> T.SecretPermission:
+        """§6 PUT /api/v1/secret-permissions/{id} ``{id, secretId, secretAccessRoleName}`` (idempotent, retried)."""
+        body = {"id": permission.id, "secretId": permission.secret_id, "secretAccessRoleName": role}
+        return self._parse(self._call("PUT", f"/secret-permissions/{_seg(permission.id)}", json_body=body,
+                                      retry=True), T.SecretPermission.from_json)
+
     def delete_secret_permission(self, permission_id: int) -> T.Deleted:
         """§6 DELETE /api/v1/secret-permissions/{id} (not retried)."""
         return self._parse(self._call("DELETE", f"/secret-permissions/{_seg(permission_id)}"), T.Deleted.from_json)

@@ -39,6 +39,9 @@ def scim_features(current: ConnectorSettings) -> list[tuple[str, str]]:
         ("Bulk limits (configured)", f"{current.bulk_max_operations} operations, {current.bulk_max_payload} bytes"),
         ("Error threshold (configured)", f"{current.error_threshold} sequential Secret Server errors disable SCIM"),
         ("Passwords", "set through SCIM (write-only); never stored by the connector or shown"),
+        ("Extensions", "PAM (draft-grizzle-scim-pam-ext-01): Containers, ContainerPermissions, PrivilegedData, "
+                       "PrivilegedDataPermissions (Secret Server folders, folder permissions, secrets and secret "
+                       "permissions); sensitive values only for endpoints that allow them, each read audited"),
     ]
 
 

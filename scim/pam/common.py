@@ -129,7 +129,7 @@ def rights_for_role(role: str, mappings: dict[str, str], remembered: list | None
     return values[:1] or [role]
 
 
-COMPLEX_REFERENCES = frozenset({"parent", "container", "user", "group"})
+COMPLEX_REFERENCES = frozenset({"parent", "container", "user", "group", "privilegeddata"})
 
 
 def _value_path(node):
@@ -223,14 +223,46 @@ def secret_role_for_rights(rights, mappings: dict[str, str], folder_role: str, *
     return max(roles, key=lambda r: SECRET_ROLE_RANK.get(r, 0)), unmapped
 
 
-def messages_note(ctx, text: str, *, status: int = 200) -> None:
-    """A line on the Messages page (and the event log files) for this request, besides its own row."""
-    from scim.services.requestlog import request_log_write
+def messages_note(ctx, text: str) -> None:
+    """A note on this request's line on the Messages page (and in the event log files), e.g. an unmapped
+    right. The gateway writes it with the request's own row (scim.services.gateway)."""
+    notes = ctx.memo.setdefault("notes", [])
+    if text not in notes:
+        notes.append(text)
 
-    request = ctx.request
-    request_log_write(endpoint_id=ctx.endpoint_id, endpoint_name=ctx.endpoint_name,
-                      ip=getattr(request, "META", {}).get("REMOTE_ADDR", "") if request is not None else "",
-                      request_id=getattr(request, "id", "") if request is not None else "",
-                      method=getattr(request, "method", ctx.method) if request is not None else ctx.method,
-                      path=(request.get_full_path()[:512] if request is not None else ""), status=status,
-                      detail=text[:300])
+
+def scim_base_url(ctx) -> str:
+    """``https://host/v2`` of this request (absolute ``$ref`` values), or "" without a request (relative)."""
+    key = ("pam", "base-url")
+    if key not in ctx.memo:
+        request = ctx.request
+        try:
+            ctx.memo[key] = request.build_absolute_uri("/v2") if request is not None else ""
+        except Exception:  # a bad Host was refused before the storage runs; be safe anyway
+            ctx.memo[key] = ""
+    return ctx.memo[key]
+
+
+def secret_role_from_rights(rights, mappings: dict[str, str], *, fallback: str = DEFAULT_ROLE):
+    """The strongest secret role the rights map to (PrivilegedData mappings) and the unmapped rights. Pure."""
+    roles, unmapped = [], []
+    for right in rights or []:
+        value = str(right or "").strip()
+        if not value:
+            continue
+        role = mappings.get(value.lower())
+        if role is None:
+            unmapped.append(value)
+            role = fallback
+        roles.append(role)
+    if not roles:
+        return fallback, unmapped
+    return max(roles, key=lambda r: SECRET_ROLE_RANK.get(r, 0)), unmapped
+
+
+def secret_rights_for_role(role: str, mappings: dict[str, str], remembered: list | None = None) -> list[str]:
+    """As ``rights_for_role``, for a secret role (List is a role of its own there). Pure."""
+    if remembered and secret_role_from_rights(remembered, mappings)[0] == role:
+        return list(remembered)
+    values = [value for value, mapped in mappings.items() if mapped == role]
+    return values[:1] or [role]

@@ -1,8 +1,9 @@
 """SCIM Containers ↔ Secret Server folders (issue 12). Secret Server first, then the extras, audited.
 
-- ``displayName`` (or ``name``) ↔ folder name; ``parent`` ↔ parent folder (empty or missing: the root,
-  Secret Server's -1); the Secret Server extension carries ``inheritPermissions``/``inheritSecretPolicy``
-  and the read-only ``path``. ``externalId`` is kept as extra data, like a group's.
+- ``name`` ↔ folder name (``displayName`` shows the same name, read-only); ``parent`` ↔ parent folder (empty
+  or missing: the root, Secret Server's -1); ``inheritPermissions``/``inheritSecretPolicy``/``path`` are
+  Secret Server's, read-only. New folders inherit (Secret Server's default); a grant through
+  ContainerPermissions gives a folder its own permissions. ``externalId`` is kept as extra data.
 - Names are unique among siblings (case-insensitive, as Secret Server): a clash is 409 ``uniqueness``.
 - A folder holding secrets (active ones) or sub-folders is never deleted: 409 with a message that says
   why. SCIM never deletes secrets.
@@ -24,9 +25,10 @@ from scim.pam.common import (
     connector_folder_id,
     hidden_folder_ids,
     reference_id,
+    scim_base_url,
     search_request_normalise,
 )
-from scim.pam.schemas import CONTAINER_SCHEMA, SS_CONTAINER_SCHEMA
+from scim.pam.schemas import CONTAINER_SCHEMA
 from scim.services.cache import cached_list, lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
 from scim.services.extras import extra_drop, extra_save, extras_for
@@ -41,20 +43,19 @@ def _iso(value):
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def container_to_scim(folder, parent=None, extra=None) -> dict:
-    """The SCIM Container for a Secret Server folder (pure); ``parent`` is the parent folder when known."""
-    payload = {"schemas": [CONTAINER_SCHEMA, SS_CONTAINER_SCHEMA], "id": str(folder.id),
+def container_to_scim(folder, extra=None, *, base_url: str = "") -> dict:
+    """The SCIM Container for a Secret Server folder (pure). ``base_url`` ends with ``/v2`` (absolute ``$ref``)."""
+    payload = {"schemas": [CONTAINER_SCHEMA], "id": str(folder.id),
                "name": folder.folder_name, "displayName": folder.folder_name}
     if extra is not None and extra.external_id:
         payload["externalId"] = extra.external_id
     if not folder.is_root:
-        payload["parent"] = {"value": str(folder.parent_folder_id), "$ref": f"Containers/{folder.parent_folder_id}"}
-        if parent is not None:
-            payload["parent"]["display"] = parent.folder_name
-    payload[SS_CONTAINER_SCHEMA] = {"inheritPermissions": bool(folder.inherit_permissions),
-                                    "inheritSecretPolicy": bool(folder.inherit_secret_policy)}
+        payload["parent"] = {"value": str(folder.parent_folder_id),
+                             "$ref": f"{base_url}/Containers/{folder.parent_folder_id}".lstrip("/")}
+    payload["inheritPermissions"] = bool(folder.inherit_permissions)
+    payload["inheritSecretPolicy"] = bool(folder.inherit_secret_policy)
     if folder.folder_path:
-        payload[SS_CONTAINER_SCHEMA]["path"] = folder.folder_path
+        payload["path"] = folder.folder_path
     meta = {"resourceType": KIND, "version": weak_etag(payload)}
     if extra is not None:
         meta["created"], meta["lastModified"] = _iso(extra.created), _iso(extra.last_modified)
@@ -66,15 +67,14 @@ class ContainerWrite:
     """What a SCIM Container asks of Secret Server (pure parse of the JSON the model dumps)."""
 
     def __init__(self, payload: dict):
-        self.name = str(payload.get("displayName") or payload.get("name") or "").strip()
+        self.display_name = str(payload.get("displayName") or "").strip()
+        self.plain_name = str(payload.get("name") or "").strip()
+        self.name = self.display_name or self.plain_name
         try:
             parent = reference_id(payload, "parent")
         except ValueError as exc:
             raise refuse(InvalidValueException(detail=MSG_PARENT_UNKNOWN.format(exc.args[0]))) from None
         self.parent_id = ROOT if parent in (None, 0, -1) else parent
-        extension = payload.get(SS_CONTAINER_SCHEMA) or {}
-        self.inherit_permissions = extension.get("inheritPermissions")
-        self.inherit_secret_policy = extension.get("inheritSecretPolicy")
         self.external_id = str(payload.get("externalId") or "")
 
 
@@ -123,10 +123,7 @@ class ContainerStore:
         return folder
 
     def build(self, ctx: ScimContext, folder, extra=None, by_id=None):
-        parent = None
-        if not folder.is_root:
-            parent = (by_id or self._visible(ctx)).get(folder.parent_folder_id)
-        return self.model.model_validate(container_to_scim(folder, parent, extra))
+        return self.model.model_validate(container_to_scim(folder, extra, base_url=scim_base_url(ctx)))
 
     # -- reads -----------------------------------------------------------------------------------------
     def get(self, ctx: ScimContext, resource_id: str, response_parameters=None):
@@ -169,12 +166,10 @@ class ContainerStore:
         write = self._write(ctx, resource)
         if self._sibling_taken(ctx, write.name, write.parent_id):
             raise refuse(UniquenessException(detail=MSG_ATTRIBUTE_UNIQUE.format("displayName")))
-        inherit = True if write.inherit_permissions is None else bool(write.inherit_permissions)
         with scim_write(ctx, "scim.container.create", target_type="ss_folder", target_repr=write.name,
                         message="POST /Containers") as audit:
             with secret_server(ctx, "displayName"):
-                folder = ctx.client.create_folder(write.name, write.parent_id, inherit,
-                                                  inherit_secret_policy=write.inherit_secret_policy)
+                folder = ctx.client.create_folder(write.name, write.parent_id, True)
             audit.target_id = folder.id
             extra = extra_save(ctx.endpoint_id, KIND, folder.id, data={}, external_id=write.external_id)
             audit.after = {"name": folder.folder_name, "parentFolderId": folder.parent_folder_id,
@@ -185,9 +180,11 @@ class ContainerStore:
     def update(self, ctx: ScimContext, resource, expected_version=None):
         current = self.visible_folder(ctx, int(resource.id))
         write = self._write(ctx, resource)
+        # name and displayName are one folder name: whichever the client changed wins (displayName first)
+        write.name = next((n for n in (write.display_name, write.plain_name) if n and n != current.folder_name),
+                          current.folder_name)
         renamed = write.name != current.folder_name
         moved = write.parent_id != (ROOT if current.is_root else current.parent_folder_id)
-        inherit = current.inherit_permissions if write.inherit_permissions is None else bool(write.inherit_permissions)
         if (renamed or moved) and self._sibling_taken(ctx, write.name, write.parent_id, current.id):
             raise refuse(UniquenessException(detail=MSG_ATTRIBUTE_UNIQUE.format("displayName")))
         before = {"name": current.folder_name, "parentFolderId": current.parent_folder_id,
@@ -195,10 +192,15 @@ class ContainerStore:
         with scim_write(ctx, "scim.container.update", target_type="ss_folder", target_id=current.id,
                         target_repr=current.folder_name, before=before) as audit:
             folder = current
-            if renamed or moved or inherit != current.inherit_permissions:
+            if moved and write.parent_id == ROOT and current.inherit_permissions:
+                # A root folder has only its own permissions: keep the ones it has now (copied from its parent),
+                # or nobody, the application account included, could see it once moved.
                 with secret_server(ctx, str(current.id)):
-                    folder = ctx.client.update_folder(current, name=write.name, parent_folder_id=write.parent_id,
-                                                      inherit_permissions=inherit)
+                    folder = ctx.client.update_folder(current, inherit_permissions=False)
+                audit.message = "PATCH/PUT via SCIM: moved to the root; its inherited permissions were copied"
+            if renamed or moved:
+                with secret_server(ctx, str(current.id)):
+                    folder = ctx.client.update_folder(folder, name=write.name, parent_folder_id=write.parent_id)
             extra = extra_save(ctx.endpoint_id, KIND, current.id, data={}, external_id=write.external_id)
             audit.after = {"name": folder.folder_name, "parentFolderId": folder.parent_folder_id,
                            "inheritPermissions": folder.inherit_permissions}

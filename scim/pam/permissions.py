@@ -38,6 +38,7 @@ from scim.pam.common import (
     reference_id,
     rights_for_role,
     role_for_rights,
+    scim_base_url,
     search_request_normalise,
     secret_role_for_rights,
 )
@@ -51,18 +52,20 @@ from scim.services.search import page_of
 KIND = "ContainerPermission"
 
 
-def permission_to_scim(row, folder_name: str, rights: list[str], extra=None) -> dict:
+def permission_to_scim(row, folder_name: str, rights: list[str], extra=None, *, base_url: str = "") -> dict:
     """The SCIM ContainerPermission for a folder permission row (pure)."""
+    def ref(kind, ss_id):
+        return f"{base_url}/{kind}/{ss_id}".lstrip("/")
     payload = {"schemas": [CONTAINER_PERMISSION_SCHEMA], "id": str(row.id),
-               "container": {"value": str(row.folder_id), "$ref": f"Containers/{row.folder_id}",
+               "container": {"value": str(row.folder_id), "$ref": ref("Containers", row.folder_id),
                              "display": folder_name, "name": folder_name}}
     if extra is not None and extra.external_id:
         payload["externalId"] = extra.external_id
     if row.user_id is not None:
-        payload["user"] = {"value": str(row.user_id), "$ref": f"Users/{row.user_id}",
+        payload["user"] = {"value": str(row.user_id), "$ref": ref("Users", row.user_id),
                            "display": row.user_name or row.known_as or str(row.user_id)}
     elif row.group_id is not None:
-        payload["group"] = {"value": str(row.group_id), "$ref": f"Groups/{row.group_id}",
+        payload["group"] = {"value": str(row.group_id), "$ref": ref("Groups", row.group_id),
                             "display": row.group_name or row.known_as or str(row.group_id)}
     payload["rights"] = rights
     meta = {"resourceType": KIND, "version": weak_etag(payload)}
@@ -110,7 +113,8 @@ class ContainerPermissionStore:
         names = names if names is not None else self._folder_names(ctx)
         remembered = (extra.data or {}).get("rights") if extra is not None else None
         rights = rights_for_role(row.folder_access_role_name, endpoint_mappings(ctx, "Container"), remembered)
-        return self.model.model_validate(permission_to_scim(row, names.get(row.folder_id, ""), rights, extra))
+        return self.model.model_validate(permission_to_scim(row, names.get(row.folder_id, ""), rights, extra,
+                                                            base_url=scim_base_url(ctx)))
 
     def _load(self, ctx: ScimContext, resource_id: str):
         not_found = NotFoundException(detail=MSG_RESOURCE_NOT_FOUND.format(resource_id))

@@ -4,7 +4,9 @@ URNs and core attributes follow draft-grizzle-scim-pam-ext-01 as the vendor serv
 (``urn:ietf:params:scim:schemas:pam:1.0:Container`` / ``PrivilegedData`` / ``ContainerPermission``;
 references are complex ``{value, $ref, display}``, a container reference also carries ``name``, and a
 permission's ``rights`` are strings, as SailPoint's PAM collector reads them). What only Secret Server has
-(folder inheritance, a secret's template and fields) travels in one extension schema per resource type.
+(a secret's template and fields) travels in an extension schema; a folder's inheritance flags and path
+are read-only attributes of Container itself (an extension with nothing writable trips clients that
+PATCH extensions as a whole).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ A = Attribute
 CONTAINER_SCHEMA = "urn:ietf:params:scim:schemas:pam:1.0:Container"
 PRIVILEGED_DATA_SCHEMA = "urn:ietf:params:scim:schemas:pam:1.0:PrivilegedData"
 CONTAINER_PERMISSION_SCHEMA = "urn:ietf:params:scim:schemas:pam:1.0:ContainerPermission"
-SS_CONTAINER_SCHEMA = "urn:delinea:scim:schemas:extension:secretserver:1.0:Container"
+PRIVILEGED_DATA_PERMISSION_SCHEMA = "urn:ietf:params:scim:schemas:pam:1.0:PrivilegedDataPermission"
 SS_PRIVILEGED_DATA_SCHEMA = "urn:delinea:scim:schemas:extension:secretserver:1.0:PrivilegedData"
 
 RW, RO, IMM = Mutability.read_write, Mutability.read_only, Mutability.immutable
@@ -33,30 +35,34 @@ def _boolean(name: str, description: str, *, mutability=RW) -> Attribute:
 
 def _reference(name: str, description: str, types: list[str], *, mutability=RW, with_name: bool = False,
                required: bool = False) -> Attribute:
-    subs = [_string("value", f"The id of the {types[0]}.", mutability=mutability, case_exact=True),
+    subs = [_string("value", f"The id of the {types[0]}.", mutability=mutability, case_exact=True, required=required),
             A(name="$ref", type=A.Type.reference, reference_types=types, multi_valued=False,
               description=f"The URI of the {types[0]}.", mutability=mutability, returned=Returned.default),
             _string("display", "A human-readable name.", mutability=RO)]
     if with_name:
         subs.append(_string("name", "The name of the container.", mutability=RO))
+    # The complex attribute itself stays readWrite unless readOnly: scim2-models compares an immutable complex
+    # value whole (read-only display included), so immutability is declared on value and $ref instead.
     return A(name=name, type=A.Type.complex, multi_valued=False, description=description, required=required,
-             mutability=mutability, returned=Returned.default, sub_attributes=subs)
+             mutability=RO if mutability == RO else RW, returned=Returned.default, sub_attributes=subs)
 
 
 CONTAINER = Schema(id=CONTAINER_SCHEMA, name="Container", description="A PAM container: a Secret Server folder.",
                    attributes=[
-                       _string("name", "The folder's name (the same as displayName in Secret Server)."),
-                       _string("displayName", "The folder's name."),
+                       _string("name", "The folder's name (REQUIRED by the draft).", required=True),
+                       _string("displayName", "The folder's name (the same as name: Secret Server folders have "
+                                              "one name; write name).", mutability=RO),
                        _string("description", "Not kept by Secret Server folders; always empty.", mutability=RO),
                        _reference("parent", "The parent container; empty or missing means the root.",
                                   ["Container"]),
+                       # Secret Server's own, read-only (not in the draft): what a PAM admin needs to judge access.
+                       _boolean("inheritPermissions", "Secret Server: the folder has its parent's permissions. A "
+                                "grant through ContainerPermissions on an inheriting folder, or a move to the root, "
+                                "gives it its own permissions, copied from the parent's.", mutability=RO),
+                       _boolean("inheritSecretPolicy", "Secret Server: the folder has its parent's secret policy.",
+                                mutability=RO),
+                       _string("path", "Secret Server: the folder's path.", mutability=RO),
                    ])
-SS_CONTAINER = Schema(id=SS_CONTAINER_SCHEMA, name="SecretServerContainer",
-                      description="Secret Server folder settings.", attributes=[
-                          _boolean("inheritPermissions", "The folder has its parent's permissions."),
-                          _boolean("inheritSecretPolicy", "The folder has its parent's secret policy."),
-                          _string("path", "The folder's path in Secret Server.", mutability=RO),
-                      ])
 PRIVILEGED_DATA = Schema(id=PRIVILEGED_DATA_SCHEMA, name="PrivilegedData",
                          description="PAM privileged data: a Secret Server secret (sensitive values never shown).",
                          attributes=[
@@ -96,14 +102,29 @@ CONTAINER_PERMISSION = Schema(
                       "permission mappings (type Container). Unmapped values give View."),
     ])
 
-SCHEMAS = (CONTAINER, SS_CONTAINER, PRIVILEGED_DATA, SS_PRIVILEGED_DATA, CONTAINER_PERMISSION)
+PRIVILEGED_DATA_PERMISSION = Schema(
+    id=PRIVILEGED_DATA_PERMISSION_SCHEMA, name="PrivilegedDataPermission",
+    description="A user's or group's rights on privileged data: a Secret Server secret permission.", attributes=[
+        _reference("privilegedData", "The privileged data (secret).", ["PrivilegedData"], mutability=IMM,
+                   with_name=True, required=True),
+        _reference("user", "The user given the rights (or group).", ["User"], mutability=IMM),
+        _reference("group", "The group given the rights (or user).", ["Group"], mutability=IMM),
+        A(name="rights", type=A.Type.string, multi_valued=True, mutability=RW, returned=Returned.default,
+          required=True, case_exact=False,
+          description="The endpoint's right values; each maps to a Secret Server secret role through the "
+                      "endpoint's permission mappings (type PrivilegedData). Unmapped values give View."),
+    ])
+
+SCHEMAS = (CONTAINER, PRIVILEGED_DATA, SS_PRIVILEGED_DATA, CONTAINER_PERMISSION, PRIVILEGED_DATA_PERMISSION)
 RESOURCE_TYPES = (
     ResourceType(id="Container", name="Container", endpoint="/Containers", schema_=CONTAINER_SCHEMA,
-                 description="Secret Server folders",
-                 schema_extensions=[SchemaExtension(schema_=SS_CONTAINER_SCHEMA, required=False)]),
+                 description="Secret Server folders"),
     ResourceType(id="PrivilegedData", name="PrivilegedData", endpoint="/PrivilegedData",
                  schema_=PRIVILEGED_DATA_SCHEMA, description="Secret Server secrets (no sensitive values)",
                  schema_extensions=[SchemaExtension(schema_=SS_PRIVILEGED_DATA_SCHEMA, required=False)]),
     ResourceType(id="ContainerPermission", name="ContainerPermission", endpoint="/ContainerPermissions",
                  schema_=CONTAINER_PERMISSION_SCHEMA, description="Secret Server folder permissions"),
+    ResourceType(id="PrivilegedDataPermission", name="PrivilegedDataPermission",
+                 endpoint="/PrivilegedDataPermissions", schema_=PRIVILEGED_DATA_PERMISSION_SCHEMA,
+                 description="Secret Server secret permissions"),
 )

@@ -219,8 +219,9 @@ class VendorRoutes:
             raise refuse(InvalidValueException(detail=MSG_LOOKUP))
         with secret_server(self.ctx):
             found = self.ctx.client.search_secrets(folder_id=folder_id, search_text=name, include_restricted=True)
+        hidden = self.secrets._hidden(self.ctx)  # the connector's own secrets never count, nor show
         exact = [s for s in found if s.name.casefold() == name.casefold()
-                 and (folder_id is None or s.folder_id == folder_id)]
+                 and (folder_id is None or s.folder_id == folder_id) and s.folder_id not in hidden]
         if not exact:
             raise refuse(NotFoundException(detail=MSG_RESOURCE_NOT_FOUND.format(name)))
         if len(exact) > 1:

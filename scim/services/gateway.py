@@ -74,6 +74,7 @@ class _Outcome:
     endpoint_id = None
     endpoint_name = ""
     log = True
+    note = ""  # what a successful request leaves on Messages (issue 12: an unmapped right's message)
 
 
 def scim_serve(request) -> ScimResponse:
@@ -100,7 +101,7 @@ def scim_serve(request) -> ScimResponse:
                           ip=_client_ip(request), request_id=getattr(request, "id", ""), method=request.method,
                           path=request.get_full_path()[:512], status=int(response.status),
                           scim_type=str(body.get("scimType") or "") if int(response.status) >= 400 else "",
-                          detail=str(body.get("detail") or "") if int(response.status) >= 400 else "",
+                          detail=str(body.get("detail") or "") if int(response.status) >= 400 else outcome.note,
                           duration_ms=(time.monotonic() - started) * 1000, ss_calls=counter[0])
     if settings.SCIM_EXPOSE_SS_CALLS:
         response.headers["X-Secret-Server-Calls"] = str(counter[0])
@@ -196,6 +197,7 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
                 return service.error_response(exc)
         return ScimHandler(service, SecretServerStorage(ctx, provider)).handle(scim_request)
     finally:
+        outcome.note = "; ".join(ctx.memo.get("notes", ()))[:300]
         if ctx.upstream_failed:
             threshold.failure_record(current.error_threshold)
         elif ctx.upstream_succeeded:

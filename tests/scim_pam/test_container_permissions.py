@@ -26,7 +26,7 @@ def alice(ss_app):
 
 
 def _container(scim, name, parent=None):
-    body = {"schemas": [CONTAINER_SCHEMA], "displayName": name}
+    body = {"schemas": [CONTAINER_SCHEMA], "name": name}
     if parent:
         body["parent"] = {"value": parent}
     response = scim.post("/v2/Containers", body)

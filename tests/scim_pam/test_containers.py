@@ -3,19 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from scim.pam.schemas import CONTAINER_SCHEMA, SS_CONTAINER_SCHEMA
-from tests.scim.conftest import ss_calls
+from scim.pam.schemas import CONTAINER_SCHEMA
 
 pytestmark = pytest.mark.django_db
 
 
-def _create(scim, name, parent=None, **extension):
-    body = {"schemas": [CONTAINER_SCHEMA], "displayName": name}
+def _create(scim, name, parent=None):
+    body = {"schemas": [CONTAINER_SCHEMA], "name": name}
     if parent is not None:
         body["parent"] = {"value": str(parent)}
-    if extension:
-        body["schemas"].append(SS_CONTAINER_SCHEMA)
-        body[SS_CONTAINER_SCHEMA] = extension
     return scim.post("/v2/Containers", body)
 
 
@@ -26,17 +22,18 @@ def test_create_under_parent_is_a_folder_in_secret_server(scim, ss_app):
     child = _create(scim, "PAM Child", parent=top.json_body["id"])
     assert child.status_code == 201, child.json_body
     body = child.json_body
-    assert body["parent"]["value"] == top.json_body["id"] and body["parent"]["display"] == "PAM Top"
+    assert body["parent"]["value"] == top.json_body["id"]
+    assert body["parent"]["$ref"] == f"http://testserver/v2/Containers/{top.json_body['id']}"
     assert body["displayName"] == body["name"] == "PAM Child"
     folder = ss_app.get_folder(int(body["id"]))
     assert folder.folder_name == "PAM Child" and folder.parent_folder_id == int(top.json_body["id"])
     assert folder.inherit_permissions is True
-    assert body[SS_CONTAINER_SCHEMA]["inheritPermissions"] is True
+    assert body["inheritPermissions"] is True and body["path"].endswith("PAM Child")
     assert scim.get(f"/v2/Containers/{body['id']}").json_body["parent"]["value"] == top.json_body["id"]
 
 
 def test_empty_parent_means_root(scim, ss_app):
-    created = scim.post("/v2/Containers", {"schemas": [CONTAINER_SCHEMA], "displayName": "PAM Root",
+    created = scim.post("/v2/Containers", {"schemas": [CONTAINER_SCHEMA], "name": "PAM Root",
                                            "parent": {"value": ""}})
     assert created.status_code == 201, created.json_body
     assert ss_app.get_folder(int(created.json_body["id"])).parent_folder_id == -1
@@ -68,18 +65,34 @@ def test_filters_and_paging(scim):
     assert scim.get("/v2/Containers?filter=nosuch eq 1").status_code == 400
 
 
-def test_rename_move_and_inheritance_by_patch(scim, ss_app):
+def test_rename_and_move_by_patch(scim, ss_app):
     a = _create(scim, "Move A").json_body
     b = _create(scim, "Move B").json_body
     kid = _create(scim, "Kid", parent=a["id"]).json_body
+    assert ss_app.get_folder(int(kid["id"])).inherit_permissions is True
     response = scim.patch(f"/v2/Containers/{kid['id']}", [
-        {"op": "replace", "path": "displayName", "value": "Kid Renamed"},
-        {"op": "replace", "path": "parent.value", "value": b["id"]},
-        {"op": "replace", "path": f"{SS_CONTAINER_SCHEMA}:inheritPermissions", "value": False}])
+        {"op": "replace", "path": "name", "value": "Kid Renamed"},
+        {"op": "replace", "path": "parent.value", "value": b["id"]}])
     assert response.status_code == 200, response.json_body
+    assert response.json_body["displayName"] == "Kid Renamed"
     folder = ss_app.get_folder(int(kid["id"]))
-    assert (folder.folder_name, folder.parent_folder_id, folder.inherit_permissions) == \
-        ("Kid Renamed", int(b["id"]), False)
+    assert (folder.folder_name, folder.parent_folder_id) == ("Kid Renamed", int(b["id"]))
+    refused = scim.patch(f"/v2/Containers/{kid['id']}", [
+        {"op": "replace", "path": "displayName", "value": "Other"}])
+    assert refused.status_code == 400 and refused.json_body["scimType"] == "mutability"
+
+
+def test_moving_an_inheriting_folder_to_the_root_keeps_its_permissions(scim, ss_app):
+    """A root folder has only its own permissions: moved as it is, nobody (not even the application account)
+    could see it. The move copies the inherited permissions first. Fails without that step (404 after)."""
+    top = _create(scim, "Root Move Top").json_body
+    kid = _create(scim, "Root Move Kid", parent=top["id"]).json_body
+    to_root = scim.patch(f"/v2/Containers/{kid['id']}", [{"op": "remove", "path": "parent"}])
+    assert to_root.status_code == 200, to_root.json_body
+    assert "parent" not in to_root.json_body
+    folder = ss_app.get_folder(int(kid["id"]))
+    assert folder.parent_folder_id == -1 and folder.inherit_permissions is False
+    assert scim.get(f"/v2/Containers/{kid['id']}").status_code == 200
 
 
 def test_delete_refused_while_it_holds_secrets(scim, ss_app):

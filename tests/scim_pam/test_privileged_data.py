@@ -26,7 +26,7 @@ SENSITIVE = (PASSWORD, KEY, PASSPHRASE)
 
 @pytest.fixture
 def box(scim):
-    response = scim.post("/v2/Containers", {"schemas": [CONTAINER_SCHEMA], "displayName": "Vault Box"})
+    response = scim.post("/v2/Containers", {"schemas": [CONTAINER_SCHEMA], "name": "Vault Box"})
     assert response.status_code == 201
     return int(response.json_body["id"])
 
@@ -68,6 +68,7 @@ def _nowhere(response_texts, caplog, log_dir=None):
               "log records": "\n".join(r.getMessage() + repr(r.args) for r in caplog.records)}
     if log_dir is not None:
         places["log files"] = "\n".join(p.read_text(errors="replace") for p in log_dir.rglob("*") if p.is_file())
+        assert "/v2/PrivilegedData" in places["log files"], "the event log files were not written"
     for where, text in places.items():
         for value in SENSITIVE:
             assert value not in text, f"a sensitive value appears in the {where}"
@@ -110,7 +111,8 @@ def test_get_fields_without_the_switch_leaves_sensitive_values_out(scim, secrets
     assert not AuditEvent.objects.filter(action="scim.privileged_data.read_sensitive").exists()
 
 
-def test_get_fields_with_the_switch_reads_and_audits_each_sensitive_value(scim, endpoint, secrets):
+def test_get_fields_with_the_switch_reads_and_audits_each_sensitive_value(scim, endpoint, secrets, caplog, log_dir):
+    caplog.set_level(logging.DEBUG)
     _allow(endpoint)
     switched = AuditEvent.objects.filter(action="endpoint.update", message__contains="sensitive")
     assert switched.exists()
@@ -128,6 +130,7 @@ def test_get_fields_with_the_switch_reads_and_audits_each_sensitive_value(scim, 
     # lists and reads stay free of sensitive values with the switch on
     read = scim.get(f"/v2/PrivilegedData/{secrets['web'].id}").content.decode()
     assert PASSWORD not in read
+    _nowhere([], caplog, log_dir)  # the values went to the client only: not to Messages, audit or logs
     _allow(endpoint, False)
     assert scim.get(f"/v2/PrivilegedData/GetFields?id={secrets['web'].id}&slug=password").status_code == 403
 
@@ -216,3 +219,15 @@ def test_the_connectors_own_secrets_are_not_privileged_data(scim, endpoint, conn
     assert scim.get(f"/v2/PrivilegedData/GetFields?id={connector.scim_secret_id}").status_code == 404
     assert scim.get(f"/v2/PrivilegedData/GetFields?id={endpoint.endpoint.ss_secret_id}").status_code == 404
     assert scim.put(f"/v2/PrivilegedData/{connector.scim_secret_id}", {"name": "x"}).status_code == 404
+    by_name = scim.get(f"/v2/PrivilegedData/GetFields?name=SCIMSecret {connector.hostname}")
+    assert by_name.status_code == 404
+
+
+def test_get_fields_by_name_does_not_count_the_connectors_secret(scim, ss_app, connector, box):
+    """A secret named like the SCIMSecret elsewhere is found by name: the connector's own is not a candidate
+    (it would otherwise make the name ambiguous, and betray that it exists)."""
+    twin = ss_app.create_secret(ss_app.secret_stub(9, box), name=f"SCIMSecret {connector.hostname}", folder_id=box,
+                                fields={"url": "https://x", "username": "twin", "password": PASSWORD})
+    found = scim.get(f"/v2/PrivilegedData/GetFields?name=SCIMSecret {connector.hostname}")
+    assert found.status_code == 200, found.json_body
+    assert found.json_body["id"] == twin.id

@@ -31,9 +31,8 @@ a list holding, for each expected item, some matching item; scalars compare stri
 ``false``). Operators: ``$absent`` (key missing or null), ``$empty`` (missing, null or []), ``$type``
 (int/str/bool/list/dict), ``$len``, ``$nonempty``, ``$eq`` (exact, ordered), ``$ieq`` (case-insensitive
 string), ``$contains`` (substring or list item), ``$not_contains``, ``$none_of`` (a value outside the list),
-``$startswith``, ``$gte``/``$lte``,
-``$set_of`` ({sub_attribute: [values]}: the values of that sub-attribute over the list, as a set; a
-missing list is empty), ``$each`` (every item matches).
+``$startswith``, ``$gte``/``$lte``, ``$set_of`` ({sub_attribute: [values]}: the values of that sub-attribute
+over the list, as a set; a missing list is empty), ``$each`` (every item matches).
 
 Checked on every response, whatever the file says: SCIM responses with a body are ``application/scim+json``;
 errors carry the SCIM Error schema and a *string* ``status`` equal to the HTTP status, and a detail free of

@@ -1,0 +1,234 @@
+"""SCIM PrivilegedDataPermissions ↔ Secret Server secret permissions (issue 12: "the same for PrivilegedData
+mappings where secret permissions are set"; SailPoint's PAM collector reads this endpoint next to
+ContainerPermissions).
+
+As ContainerPermissions (scim.pam.permissions), on a secret: ``privilegedData`` + ``user`` or ``group`` +
+``rights``; rights become the secret access role through the endpoint's PrivilegedData mappings (unmapped:
+View, with the product's message on Messages). Only explicit rows are listed (Secret Server's list); rights
+a secret inherits from its folder are its container's permissions. A secret is reached through
+``GET /api/v1/secrets/{id}/state`` (which works for secrets needing a comment or an approval, whose
+permissions can still be managed); secrets of the connector's own folder do not exist for SCIM.
+"""
+from __future__ import annotations
+
+from scim2_models import (
+    Context,
+    ForbiddenException,
+    InvalidValueException,
+    MutabilityException,
+    NotFoundException,
+    UniquenessException,
+)
+
+from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_RESOURCE_NOT_FOUND
+from scim.mapping import weak_etag
+from scim.pam.common import (
+    MSG_PRINCIPAL_ONE,
+    MSG_PRINCIPAL_UNKNOWN,
+    MSG_UNMAPPED_RIGHT,
+    connector_folder_id,
+    endpoint_mappings,
+    filter_equalities,
+    hidden_folder_ids,
+    messages_note,
+    reference_id,
+    scim_base_url,
+    search_request_normalise,
+    secret_rights_for_role,
+    secret_role_from_rights,
+)
+from scim.pam.containers import all_folders
+from scim.pam.privileged_data import all_secrets
+from scim.pam.schemas import PRIVILEGED_DATA_PERMISSION_SCHEMA
+from scim.services.cache import cached_list, lists_invalidate
+from scim.services.context import ScimContext, refuse, scim_write, secret_server
+from scim.services.extras import extra_drop, extra_save, extras_for
+from scim.services.search import page_of
+
+KIND = "PrivilegedDataPermission"
+MSG_SECRET_UNKNOWN = "'{0}' not found or disabled: privilegedData must be privileged data of this service"
+MSG_DATA_PERMISSION_EXISTS = ("Attribute 'privilegedData' MUST be unique per user or group: {0} already has "
+                              "rights on privileged data {1}; change them with PUT or PATCH")
+
+
+def data_permission_to_scim(row, secret_name: str, rights: list[str], extra=None, *, base_url: str = "") -> dict:
+    """The SCIM PrivilegedDataPermission for a secret permission row (pure)."""
+    def ref(kind, ss_id):
+        return f"{base_url}/{kind}/{ss_id}".lstrip("/")
+    payload = {"schemas": [PRIVILEGED_DATA_PERMISSION_SCHEMA], "id": str(row.id),
+               "privilegedData": {"value": str(row.secret_id), "$ref": ref("PrivilegedData", row.secret_id),
+                                  "display": secret_name, "name": secret_name}}
+    if extra is not None and extra.external_id:
+        payload["externalId"] = extra.external_id
+    if row.user_id is not None:
+        payload["user"] = {"value": str(row.user_id), "$ref": ref("Users", row.user_id),
+                           "display": row.user_name or row.known_as or str(row.user_id)}
+    elif row.group_id is not None:
+        payload["group"] = {"value": str(row.group_id), "$ref": ref("Groups", row.group_id),
+                            "display": row.group_name or row.known_as or str(row.group_id)}
+    payload["rights"] = rights
+    meta = {"resourceType": KIND, "version": weak_etag(payload)}
+    if extra is not None:
+        meta["created"] = extra.created.isoformat().replace("+00:00", "Z")
+        meta["lastModified"] = extra.last_modified.isoformat().replace("+00:00", "Z")
+    payload["meta"] = meta
+    return payload
+
+
+def all_data_permissions(ctx: ScimContext):
+    def loader():
+        with secret_server(ctx):
+            return ctx.client.secret_permissions()
+    return cached_list("secret-permissions", ctx.endpoint_id, loader)
+
+
+class PrivilegedDataPermissionStore:
+    kind = KIND
+
+    def __init__(self, model):
+        self.model = model
+
+    def _hidden(self, ctx: ScimContext) -> set[int]:
+        return hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+
+    def _visible_secrets(self, ctx: ScimContext) -> dict[int, object]:
+        hidden = self._hidden(ctx)
+        return {s.id: s for s in all_secrets(ctx) if s.folder_id is None or s.folder_id not in hidden}
+
+    def _secret_state(self, ctx: ScimContext, secret_id: int):
+        """The secret's state if it is privileged data of this service, else None."""
+        try:
+            with secret_server(ctx, str(secret_id)):
+                state = ctx.client.secret_state(secret_id)
+        except (NotFoundException, ForbiddenException):
+            return None
+        if state.folder_id is not None and state.folder_id in self._hidden(ctx):
+            return None
+        return state
+
+    def build(self, ctx: ScimContext, row, secret_name: str, extra=None):
+        remembered = (extra.data or {}).get("rights") if extra is not None else None
+        rights = secret_rights_for_role(row.secret_access_role_name, endpoint_mappings(ctx, "PrivilegedData"),
+                                        remembered)
+        return self.model.model_validate(data_permission_to_scim(row, secret_name, rights, extra,
+                                                                 base_url=scim_base_url(ctx)))
+
+    def _load(self, ctx: ScimContext, resource_id: str):
+        not_found = NotFoundException(detail=MSG_RESOURCE_NOT_FOUND.format(resource_id))
+        if not str(resource_id).isdigit():
+            raise not_found
+        try:
+            with secret_server(ctx, str(resource_id)):
+                row = ctx.client.get_secret_permission(int(resource_id))
+        except (NotFoundException, ForbiddenException):
+            raise not_found from None
+        state = self._secret_state(ctx, row.secret_id)
+        if state is None:
+            raise not_found
+        return row, state.secret_name
+
+    def _role(self, ctx: ScimContext, rights: list[str]) -> str:
+        role, unmapped = secret_role_from_rights(rights, endpoint_mappings(ctx, "PrivilegedData"))
+        for value in unmapped:
+            messages_note(ctx, MSG_UNMAPPED_RIGHT.format(value, "View"))
+        return role
+
+    # -- reads -----------------------------------------------------------------------------------------
+    def get(self, ctx: ScimContext, resource_id: str, response_parameters=None):
+        row, name = self._load(ctx, resource_id)
+        return self.build(ctx, row, name, extras_for(ctx.endpoint_id, KIND, [row.id]).get(row.id))
+
+    def search(self, ctx: ScimContext, search_request):
+        search_request = search_request_normalise(search_request, self.model)
+        wanted = filter_equalities(search_request.filter, {"privilegeddata.value"}).get("privilegeddata.value")
+        if wanted is not None:  # one secret's permissions: one Secret Server call (plus its state)
+            rows, names = (), {}
+            if wanted.isdigit():
+                state = self._secret_state(ctx, int(wanted))
+                if state is not None:
+                    with secret_server(ctx):
+                        rows = ctx.client.secret_permissions(secret_id=int(wanted))
+                    names = {int(wanted): state.secret_name}
+        else:
+            secrets = self._visible_secrets(ctx)
+            names = {sid: s.name for sid, s in secrets.items()}
+            rows = [r for r in all_data_permissions(ctx) if r.secret_id in secrets]
+        rows = sorted(rows, key=lambda r: r.id)
+        extras = extras_for(ctx.endpoint_id, KIND, [r.id for r in rows])
+        return page_of(search_request, rows, lambda r: self.build(ctx, r, names.get(r.secret_id, ""),
+                                                                 extras.get(r.id)))
+
+    # -- writes ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _write(resource):
+        payload = resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+        try:
+            ids = {name: reference_id(payload, name) for name in ("privilegedData", "user", "group")}
+        except ValueError as exc:
+            raise refuse(InvalidValueException(detail=MSG_PRINCIPAL_UNKNOWN.format(exc.args[0]))) from None
+        rights = [str(r).strip() for r in payload.get("rights") or [] if str(r or "").strip()]
+        return ids, rights, str(payload.get("externalId") or "")
+
+    def create(self, ctx: ScimContext, resource):
+        ids, rights, external_id = self._write(resource)
+        if (ids["user"] is None) == (ids["group"] is None):
+            raise refuse(InvalidValueException(detail=MSG_PRINCIPAL_ONE))
+        secret_id = ids["privilegedData"]
+        state = self._secret_state(ctx, secret_id) if secret_id is not None else None
+        if state is None:
+            raise refuse(InvalidValueException(detail=MSG_SECRET_UNKNOWN.format(secret_id or "")))
+        principal = f"user {ids['user']}" if ids["user"] is not None else f"group {ids['group']}"
+        with secret_server(ctx, str(secret_id)):
+            own = ctx.client.secret_permissions(secret_id=secret_id)
+        if any((ids["user"] is not None and r.user_id == ids["user"]) or
+               (ids["group"] is not None and r.group_id == ids["group"] and r.user_id is None) for r in own):
+            raise refuse(UniquenessException(detail=MSG_DATA_PERMISSION_EXISTS.format(principal, secret_id)))
+        role = self._role(ctx, rights)
+        with scim_write(ctx, "scim.privileged_data_permission.create", target_type="ss_secret_permission",
+                        target_repr=f"{principal} on secret {secret_id}",
+                        message="POST /PrivilegedDataPermissions") as audit:
+            try:
+                with secret_server(ctx, principal):
+                    row = ctx.client.create_secret_permission(secret_id, role, user_id=ids["user"],
+                                                              group_id=ids["group"])
+            except NotFoundException:
+                raise refuse(InvalidValueException(detail=MSG_PRINCIPAL_UNKNOWN.format(principal))) from None
+            audit.target_id = row.id
+            extra = extra_save(ctx.endpoint_id, KIND, row.id, data={"rights": rights}, external_id=external_id)
+            audit.after = {"secretId": secret_id, "principal": principal, "rights": rights,
+                           "secretAccessRoleName": row.secret_access_role_name}
+        lists_invalidate("secret-permissions")
+        return self.build(ctx, row, state.secret_name, extra)
+
+    def update(self, ctx: ScimContext, resource, expected_version=None):
+        current, name = self._load(ctx, resource.id)
+        ids, rights, external_id = self._write(resource)
+        for attribute, was, now in (("privilegedData", current.secret_id, ids["privilegedData"]),
+                                    ("user", current.user_id, ids["user"]),
+                                    ("group", None if current.user_id is not None else current.group_id,
+                                     ids["group"])):
+            if now is not None and now != was:
+                raise refuse(MutabilityException(detail=MSG_ATTRIBUTE_IMMUTABLE.format(attribute)))
+        role = self._role(ctx, rights)
+        with scim_write(ctx, "scim.privileged_data_permission.update", target_type="ss_secret_permission",
+                        target_id=current.id, target_repr=f"secret {current.secret_id}",
+                        before={"secretAccessRoleName": current.secret_access_role_name}) as audit:
+            row = current
+            if role != current.secret_access_role_name:
+                with secret_server(ctx, str(current.id)):
+                    row = ctx.client.update_secret_permission(current, role)
+            extra = extra_save(ctx.endpoint_id, KIND, current.id, data={"rights": rights}, external_id=external_id)
+            audit.after = {"rights": rights, "secretAccessRoleName": row.secret_access_role_name}
+        lists_invalidate("secret-permissions")
+        return self.build(ctx, row, name, extra)
+
+    def delete(self, ctx: ScimContext, resource_id: str, expected_version=None):
+        current, _name = self._load(ctx, resource_id)
+        with scim_write(ctx, "scim.privileged_data_permission.delete", target_type="ss_secret_permission",
+                        target_id=current.id, target_repr=f"secret {current.secret_id}",
+                        before={"secretAccessRoleName": current.secret_access_role_name},
+                        message="DELETE /PrivilegedDataPermissions"):
+            with secret_server(ctx, str(current.id)):
+                ctx.client.delete_secret_permission(current.id)
+            extra_drop(ctx.endpoint_id, KIND, current.id)
+        lists_invalidate("secret-permissions")
