@@ -47,6 +47,9 @@ def connector(ss, ss_app, db, settings):
     scim_secret = ss_app.create_secret(stub, name=f"SCIMSecret {HOSTNAME}", folder_id=folder.id, fields={
         "url": ss.url, "username": APP_USER, "password": APP_PASSWORD,
         "notes": SettingsDocument(ConnectorSettings(allow_http_endpoints=True), 0).to_json()})
+    # the signed-in "admin" administers the connector in Secret Server too: UI writes re-check it there
+    admin = next(u for u in ss_app.search_users("admin") if u.user_name == "admin")
+    ss_app.create_secret_permission(scim_secret.id, "Owner", user_id=admin.id)
     lists_clear_local()
     bootstrap_forget()
     yield ConnectorBootstrap.objects.create(
