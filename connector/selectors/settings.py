@@ -11,6 +11,7 @@ from connector.configuration import ConnectorSettings
 from connector.secretserver import SecretServerError
 from connector.services.configuration_service import settings_current
 from connector.services.connection import anonymous_client, app_client, bootstrap_get
+from connector.services.status_cache import status_cached
 
 SCIM_VERSION = "2.0"
 
@@ -45,6 +46,11 @@ class ConnectorStatus:
 
 
 def connector_status() -> ConnectorStatus:
+    """``connector_status_fresh``, computed at most once a minute across workers (services/status_cache.py)."""
+    return status_cached("home", connector_status_fresh, healthy=lambda s: not s.configured or bool(s.reachable))
+
+
+def connector_status_fresh() -> ConnectorStatus:
     """Configured? Secret Server reachable (health check) and its version; never raises."""
     bootstrap = bootstrap_get()
     if bootstrap is None or not bootstrap.is_complete:

@@ -322,6 +322,13 @@ def scim_objects_recreate(*, owner_ss_user_id: int, actor=None, request=None) ->
     return result
 
 
+def setup_status_cached(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:
+    """``setup_status`` for the Settings › Secret Server page: asked at most once a minute across workers."""
+    from connector.services.status_cache import status_cached
+
+    return status_cached("setup", lambda: setup_status(bootstrap), healthy=lambda s: not s.problem)
+
+
 def setup_status(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:
     """Is the connector configured, is Secret Server reachable, are the folder and the SCIMSecret still there?"""
     try:

@@ -30,7 +30,13 @@ from connector.services.configuration_service import (
     settings_update,
 )
 from connector.services.connection import bootstrap_get, connector_is_configured
-from connector.services.setup import UNAVAILABLE, SetupError, scim_objects_recreate, secretserver_setup, setup_status
+from connector.services.setup import (
+    UNAVAILABLE,
+    SetupError,
+    scim_objects_recreate,
+    secretserver_setup,
+    setup_status_cached,
+)
 
 
 def _actor(request):
@@ -87,7 +93,7 @@ def settings_secretserver(request):
         form = SecretServerSetupForm(initial=initial)
     return render(request, "connector/settings_secretserver.html", {
         "nav_section": "settings-secretserver", "form": form, "configured": configured, "bootstrap": bootstrap,
-        "status": setup_status(bootstrap) if configured else None,
+        "status": setup_status_cached(bootstrap) if configured else None,
     })
 
 
