@@ -26,6 +26,7 @@ from connector.configuration import ConnectorSettings
 from connector.models import SecretServerIdentity
 from connector.secretserver import (
     AccessDenied,
+    CurrentUser,
     ApprovalRequired,
     AuthenticationFailed,
     LoginFailed,
@@ -188,9 +189,43 @@ def _person_role(client: SecretServerClient, me, secret_id: int, conf: Connector
         if not state.requires_approval:
             has_view = False  # e.g. List only: cannot read or request the secret
     groups = client.user_groups(me.id)
+    if not identity_matches(groups, me.user_name):
+        raise StaleIdentity()
     if any(g.group_name.strip().lower() == conf.auditors_group.strip().lower() for g in groups):
         return ConnectorAccess(Role.AUDITOR, me.id, me.user_name, me.display_name, "group", None, now), has_view
     return None, has_view
+
+
+class StaleIdentity(Exception):
+    """The Secret Server user id remembered for a user name now belongs to someone else (a rename)."""
+
+
+def identity_matches(groups, user_name: str) -> bool:
+    """Do these memberships (of one user id) name ``user_name``? Memberships that carry no name prove nothing."""
+    names = {g.user_name.strip().lower() for g in groups if g.user_name}
+    return not names or user_name.strip().lower() in names
+
+
+def known_person(username: str, domain: str | None) -> CurrentUser | None:
+    """The person as the local mirror last saw them, saving the ``users/current`` round trip at sign-in.
+
+    ASSUMPTION (Secret Server keeps users and their ids for audit, §3; a user id is never reused): a user name
+    that signed in before still names the same user id unless renamed. A rename is caught by the group
+    lookup (auditors, and every re-check of a signed-in person, compare the memberships' user name), which
+    then ends the session and forgets the link, so the next sign-in asks Secret Server again.
+    """
+    local_name = f"{domain}\\{username}" if domain else username
+    link = (SecretServerIdentity.objects.select_related("user")
+            .filter(user__username__iexact=local_name, user__is_active=True).first())
+    if link is None:
+        return None
+    user_name = link.user.username.rpartition("\\")[2]
+    return CurrentUser(link.ss_user_id, user_name, link.display_name, link.user.email)
+
+
+def identity_forget(ss_user_id: int) -> None:
+    """Drop the local link of a Secret Server user id whose user name no longer matches (see known_person)."""
+    SecretServerIdentity.objects.filter(ss_user_id=ss_user_id).delete()
 
 
 def identity_user(identity: PersonIdentity, *, staff: bool):
@@ -249,9 +284,10 @@ def signin_check(*, username: str, password: str, domain: str | None = None, req
                  request_again: bool = False, now: datetime | None = None) -> SigninOutcome:
     """Decide one sign-in attempt and audit it (one ``auth.signin`` row).
 
-    Round trips as the person: password grant, current user, secret state (administrator by share: 3;
-    by an approved request: + their requests, 4); + the person's groups (auditor: 4); + their requests for the SCIMSecret (pending/denied: 5);
-    + filing a request (6). The settings read is cached for 30 s.
+    Round trips as the person: password grant, secret state (administrator by share: 2; by an approved
+    request: + their requests, 3); + the person's groups (auditor: 3); + their requests for the SCIMSecret
+    (pending/denied: 4); + filing a request (5). The first sign-in of a person (no local link yet) adds the
+    current-user lookup (+1). The settings read is cached for 30 s.
     """
     username, domain = (username or "").strip(), (domain or "").strip() or None
     if not username:
@@ -305,9 +341,8 @@ def _decide(person, bootstrap, *, username, domain, request, request_again, now,
 
     conf = connector_settings()
     secret_id = bootstrap.scim_secret_id
-    me = person.current_user()
+    me, access, has_view = _person_role_known_first(person, username, domain, secret_id, conf, now)
     identity = PersonIdentity(me.id, me.user_name or username, me.display_name, me.email_address, domain or "")
-    access, has_view = _person_role(person, me, secret_id, conf, now)
     idle = conf.ui_session_minutes
     if access is not None:
         user = identity_user(identity, staff=True)
@@ -338,6 +373,18 @@ def _decide(person, bootstrap, *, username, domain, request, request_again, now,
     filed = _file_request(person, secret_id, user=user, identity=identity, request=request, now=now,
                           days=conf.access_window_days)
     return done(SigninOutcome(Outcome.PENDING, MSG_PENDING, None, identity, user, filed.id), "denied", user=user)
+
+
+def _person_role_known_first(person, username, domain, secret_id, conf, now):
+    """(me, access, has_view): a known person costs no ``users/current`` call; a stale link costs a retry."""
+    known = known_person(username, domain)
+    if known is not None:
+        try:
+            return known, *_person_role(person, known, secret_id, conf, now)
+        except (StaleIdentity, AccessDenied, NotFound):  # the id names someone else, or no one this person may see
+            identity_forget(known.id)
+    me = person.current_user()
+    return me, *_person_role(person, me, secret_id, conf, now)
 
 
 def _file_request(person, secret_id, *, user, identity, request, now, days) -> SSAccessRequest:
@@ -383,7 +430,8 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
     """Re-decide a signed-in person's role with the application account. Raises SecretServerError.
 
     Round trips: the SCIMSecret's shares, its approval options, the person's groups, and (only when no
-    share qualifies) the approved requests the application account (an owner) can see.
+    share qualifies) this person's approved requests for the SCIMSecret (filtered by Secret Server: see
+    docs/secretserver-api-extensions.md; a server that ignores the filters is still filtered here).
     Approver-only access (an approver group without a share) is not visible here and counts as none.
     """
     now = now or datetime.now(UTC)
@@ -394,6 +442,9 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
     shares = client.secret_permissions(secret_id=secret_id)
     options = client.access_request_options(secret_id)
     groups = client.user_groups(access.ss_user_id)
+    if not identity_matches(groups, access.username):
+        identity_forget(access.ss_user_id)
+        return RecheckResult(None, MSG_REMOVED)
     group_ids = {g.group_id for g in groups}
     best = max([ROLE_RANK.get(p.secret_access_role_name.strip().lower(), 0) for p in shares
                 if p.user_id == access.ss_user_id or p.group_id in group_ids] + [0])
@@ -403,7 +454,8 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
         return RecheckResult(ConnectorAccess(Role.ADMINISTRATOR, via="share", access_until=None, **common),
                              idle_minutes=conf.ui_session_minutes)
     if best >= ROLE_RANK["view"] or not options.enable_requires_approval_for_access:
-        approved = [r for r in client.search_access_requests(status="Approved")
+        approved = [r for r in client.search_access_requests(status="Approved", secret_id=secret_id,
+                                                             requesting_user_id=access.ss_user_id)
                     if r.secret_id == secret_id and r.requesting_user_id == access.ss_user_id
                     and r.grants_access_at(now)]
         if approved:
