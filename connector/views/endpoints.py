@@ -57,7 +57,7 @@ def _saved_but_not_mirrored(request, exc):
 def endpoint_list_view(request):
     warning = None
     try:
-        endpoints = endpoint_list()
+        endpoints = endpoint_list(full=request.GET.get("refresh") == "1")
     except ConnectorNotConfigured as exc:
         return _not_configured(request, exc)
     except SecretServerError as exc:
