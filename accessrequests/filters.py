@@ -36,6 +36,7 @@ from django.db.models.expressions import RawSQL
 
 from accessrequests.models import AccessRequest, AccessRequestStatus
 from connector.day_filters import FromDayFilter, UntilDayFilter
+from connector.fast_forms import FastFilterForm
 
 SEARCH_HINT = "Matches words or word beginnings in requester, reviewer, comment and justification."
 SEARCH_MAX_LENGTH = 200
@@ -62,6 +63,7 @@ class AccessRequestFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AccessRequest
+        form = FastFilterForm  # widgets rendered in Python (connector/fast_forms.py)
         fields = ["q", "status", "requester", "reviewer", "requested_after", "requested_before"]
 
     def filter_q(self, queryset, name, value):
