@@ -72,6 +72,8 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "scimsite.wsgi.application"
+# Plain inputs and selects rendered in Python (same HTML as Django's widget templates; connector/fast_forms.py).
+FORM_RENDERER = "connector.fast_forms.PythonWidgetRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 # Persistent connections (a new one per request cost a third of the connector's per-page overhead), checked
