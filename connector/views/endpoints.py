@@ -3,12 +3,16 @@
 A page that shows a freshly generated token is rendered directly (never via redirect, so the token is
 not carried through the session or messages) with ``Cache-Control: no-store``.
 """
+from html import escape
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from connector.access import admin_required
@@ -53,6 +57,31 @@ def _saved_but_not_mirrored(request, exc):
     return redirect("connector:endpoint-list")
 
 
+def _endpoint_rows_html(endpoints) -> str:
+    """The list's table body built in Python: the same markup as a template loop with three {% url %} per row,
+    which cost more than the rest of the page at 1,000 endpoints."""
+    edit = reverse("connector:endpoint-edit", args=[0])[:-2]
+    delete_suffix = reverse("connector:endpoint-delete", args=[0])[len(edit) + 1:]
+    rows = []
+    for e in endpoints:
+        name, edit_url = escape(e.name), f"{edit}{e.ss_secret_id}/"
+        if e.token_expires_at:
+            local = timezone.localtime(e.token_expires_at)
+            expires = (f'<time datetime="{local.isoformat()}">'
+                       f'{local.strftime("%Y-%m-%d")}</time>')
+        else:
+            expires = '<span class="badge badge--error">No token</span>'
+        rows.append(
+            f'\n      <tr>\n        <td><a href="{edit_url}">{name}</a></td>\n'
+            f'        <td class="break">{escape(e.url)}</td>\n        <td>{escape(e.username)}</td>\n'
+            f'        <td class="nowrap">{expires}</td>\n        <td>{len(e.permission_mappings or ())}</td>\n'
+            f'        <td class="nowrap">\n          <a class="btn btn--secondary btn--small" href="{edit_url}">Edit'
+            f'<span class="visually-hidden"> {name}</span></a>\n          <a class="btn btn--danger btn--small" '
+            f'href="{edit}{e.ss_secret_id}{delete_suffix}">Delete<span class="visually-hidden"> {name}</span></a>'
+            f"\n        </td>\n      </tr>")
+    return mark_safe("".join(rows))
+
+
 @admin_required
 def endpoint_list_view(request):
     warning = None
@@ -63,8 +92,10 @@ def endpoint_list_view(request):
     except SecretServerError as exc:
         endpoints = endpoint_mirror_list()
         warning = f"{_error_message(exc)} Showing the local copy, which may be out of date."
+    endpoints = list(endpoints)  # one query
     return render(request, "connector/endpoints/list.html",
-                  {"endpoints": endpoints, "warning": warning, "nav_section": "settings-endpoints"})
+                  {"endpoints": endpoints, "rows_html": _endpoint_rows_html(endpoints), "warning": warning,
+                   "nav_section": "settings-endpoints"})
 
 
 def _mapping_initial(endpoint):

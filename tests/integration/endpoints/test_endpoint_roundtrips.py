@@ -76,3 +76,20 @@ def test_a_failed_refresh_shows_the_mirror_and_is_retried_by_the_next_open(admin
     body = admin_client.get(reverse("connector:endpoint-list")).content.decode()
     assert "Showing the local copy" not in body
     assert _calls(ss) == [("GET", "/api/v1/secrets")]
+
+
+def test_the_list_rows_escape_names_and_link_to_edit_and_delete(admin_client, ss, ss_app, connector):
+    made = endpoint_create(name='<b>"Okta" & co</b>', url="https://o.example.test/scim?a=1&b=2", username="o'k",
+                           password="Pw-1", permission_mappings=[{"type": "Container", "value": "admin", "role": "Owner"}])
+    manual = _made_in_secret_server(ss_app, connector, 1)[0]  # no token yet
+    body = admin_client.get(reverse("connector:endpoint-list")).content.decode()
+    sid = made.endpoint.ss_secret_id
+    assert '<b>"Okta"' not in body and "&lt;b&gt;&quot;Okta&quot; &amp; co&lt;/b&gt;" in body
+    assert "https://o.example.test/scim?a=1&amp;b=2" in body and "o&#x27;k" in body
+    assert f'href="{reverse("connector:endpoint-edit", args=[sid])}"' in body
+    assert f'href="{reverse("connector:endpoint-delete", args=[sid])}"' in body
+    expires = EndpointMirror.objects.get(ss_secret_id=sid).token_expires_at
+    assert f'<time datetime="{expires.isoformat()}">{expires:%Y-%m-%d}</time>' in body
+    assert f'href="{reverse("connector:endpoint-edit", args=[manual.id])}"' in body
+    assert '<span class="badge badge--error">No token</span>' in body
+    assert "<td>1</td>" in body and "<td>0</td>" in body
