@@ -41,3 +41,19 @@ def test_widgets_it_does_not_know_go_through_the_templates():
     reference = Other(renderer=DjangoTemplates())
     assert str(form["flag"]) == str(reference["flag"])
     assert str(form["choice"]) == str(reference["choice"])
+
+
+def test_the_filter_bar_is_remembered_per_submitted_values():
+    from django.http import QueryDict
+
+    from connector.templatetags.connector_fast import _memo, filter_fields
+
+    _memo.clear()
+    first = filter_fields(AccessRequestFilterSet(None).form)
+    assert filter_fields(AccessRequestFilterSet(None).form) is first and len(_memo) == 1
+    bad = filter_fields(AccessRequestFilterSet(QueryDict("requested_after=nope&status=Denied")).form)
+    assert "field--invalid" in bad and 'value="Denied" selected' in bad and bad is not first
+    other = filter_fields(AccessRequestFilterSet(QueryDict("status=Approved")).form)
+    assert 'value="Approved" selected' in other and 'value="Denied" selected' not in other
+    assert filter_fields(AccessRequestFilterSet(QueryDict("requested_after=nope&status=Denied")).form) == bad
+    assert len(_memo) == 3
