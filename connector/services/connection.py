@@ -53,6 +53,7 @@ def is_connector_secret(summary, bootstrap: ConnectorBootstrap) -> bool:
 
 
 BOOTSTRAP_VERSION_KEY = "connector:bootstrap:version"
+BOOTSTRAP_VERSION_SECONDS = 300  # a change made behind the ORM's back (SQL, a restore) is seen within 5 minutes
 _bootstrap_memo: tuple[str, ConnectorBootstrap | None] | None = None  # (version, record) of this process
 
 
@@ -79,7 +80,7 @@ def bootstrap_version() -> str:
     """The shared token that changes whenever the bootstrap record does (keys derived caches too)."""
     version = cache.get(BOOTSTRAP_VERSION_KEY)
     if version is None:  # evicted or a fresh cache: start a new version (and so re-read everywhere)
-        cache.add(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, None)
+        cache.add(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, BOOTSTRAP_VERSION_SECONDS)
         version = cache.get(BOOTSTRAP_VERSION_KEY) or ""
     return version
 
@@ -88,8 +89,8 @@ def bootstrap_cache_invalidate(**_signal_kwargs) -> None:
     """Every worker re-reads the bootstrap record on its next request (now and again after commit)."""
     global _bootstrap_memo
     _bootstrap_memo = None
-    cache.set(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, None))
+    cache.set(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, BOOTSTRAP_VERSION_SECONDS)
+    transaction.on_commit(lambda: cache.set(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, BOOTSTRAP_VERSION_SECONDS))
 
 
 def bootstrap_cache_connect() -> None:
