@@ -10,9 +10,11 @@ $(PY):
 	@PYBIN=$$(scripts/find-python) && echo "Using $$PYBIN" && $$PYBIN -m venv $(VENV)
 
 $(STAMP): $(PY) requirements.txt requirements-dev.txt
+	@echo "Installing the requirements into $(VENV) with pip (a minute or two the first time; quiet until done)…"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+	@echo "Requirements installed."
 
 venv: $(STAMP)
 

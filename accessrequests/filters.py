@@ -1,8 +1,9 @@
 """The one FilterSet for access requests, shared by the history page, its CSV export and the REST API.
 
 Scale notes (100,000+ requests): every filter is an equality or a range that an index answers together with
-the (requested_at, id) keyset order — ``requester``/``reviewer`` match the exact name (indexes
-``ar_requester_requested``/``ar_reviewer_requested``), ``status`` uses ``ar_status_requested``, and the
+the (requested_at, id) keyset order — ``requester``/``reviewer`` match the whole user name case-insensitively,
+as Secret Server compares user names (``LOWER(name) = LOWER(%s)``, expression indexes
+``ar_requester_ci_requested``/``ar_reviewer_ci_requested``), ``status`` uses ``ar_status_requested``, and the
 dates are converted to datetime bounds (``requested_at__date`` would wrap the column in a function and
 lose the index).
 
@@ -31,12 +32,15 @@ import re
 
 import django_filters
 from django.db import connections
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Q, Value
+from django.db.models.lookups import Exact
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from accessrequests.models import AccessRequest, AccessRequestStatus
 from connector.day_filters import FromDayFilter, UntilDayFilter
 from connector.fast_forms import FastFilterForm
+from connector.models import SecretServerIdentity
 
 SEARCH_HINT = "Matches words or word beginnings in requester, reviewer, comment and justification."
 SEARCH_MAX_LENGTH = 200
@@ -54,10 +58,10 @@ class AccessRequestFilterSet(django_filters.FilterSet):
         help_text=SEARCH_HINT, max_length=SEARCH_MAX_LENGTH,
     )
     status = django_filters.ChoiceFilter(choices=AccessRequestStatus.choices, empty_label="Any status")
-    requester = django_filters.CharFilter(field_name="requester_name", label="Requester",
-                                          help_text="Exact user name.")
-    reviewer = django_filters.CharFilter(field_name="reviewer_name", label="Reviewer",
-                                         help_text="Exact user name.")
+    requester = django_filters.CharFilter(method="filter_requester", label="Requester",
+                                          help_text="User name (any case).")
+    reviewer = django_filters.CharFilter(method="filter_reviewer", label="Reviewer",
+                                         help_text="User name or display name (any case).")
     requested_after = FromDayFilter("requested_at", label="Requested from")
     requested_before = UntilDayFilter("requested_at", label="Requested until")
 
@@ -66,11 +70,44 @@ class AccessRequestFilterSet(django_filters.FilterSet):
         form = FastFilterForm  # widgets rendered in Python (connector/fast_forms.py)
         fields = ["q", "status", "requester", "reviewer", "requested_after", "requested_before"]
 
+    def filter_requester(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(_name_is("requester_name", [value])) if value else queryset
+
+    def filter_reviewer(self, queryset, name, value):
+        """Secret Server records a reviewer by display name only; a user name is also matched through the
+        display names of the people with that user name who signed in here (one small indexed lookup)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(_name_is("reviewer_name", [value, *reviewer_display_names(value)]))
+
     def filter_q(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         return search(queryset, value)
+
+
+def _name_is(column: str, names: list[str]) -> Q:
+    """``LOWER(column)`` equal to one of ``names`` lowered by the database itself, so both sides fold case
+    the same way and the expression index on ``LOWER(column)`` answers it."""
+    distinct = list(dict.fromkeys(n for n in names if n))
+    lowered = Lower(column)
+    if len(distinct) == 1:
+        return Q(Exact(lowered, Lower(Value(distinct[0]))))
+    condition = Q()
+    for name in distinct:
+        condition |= Q(Exact(lowered, Lower(Value(name))))
+    return condition
+
+
+def reviewer_display_names(user_name: str) -> list[str]:
+    """Display names of the mirrored Secret Server users whose user name is ``user_name`` (any case, any domain)."""
+    wanted = user_name.lower()
+    rows = SecretServerIdentity.objects.filter(user__username__iendswith=user_name).values_list(
+        "user__username", "display_name")
+    return [display for username, display in rows if display and username.rsplit("\\", 1)[-1].lower() == wanted]
 
 
 def search_words(value: str) -> list[str]:

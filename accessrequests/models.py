@@ -5,6 +5,8 @@ auditors can browse, filter and export the history quickly.
 """
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 
 
 class AccessRequestStatus(models.TextChoices):
@@ -47,7 +49,9 @@ class AccessRequest(models.Model):
             models.Index(fields=["requested_at", "id"], name="ar_requested"),
             models.Index(fields=["status", "requested_at", "id"], name="ar_status_requested"),
             models.Index(fields=["requester_name", "requested_at", "id"], name="ar_requester_requested"),
-            models.Index(fields=["reviewer_name", "requested_at", "id"], name="ar_reviewer_requested"),
+            # The requester/reviewer filters compare user names case-insensitively, as Secret Server does.
+            models.Index(Lower("requester_name"), F("requested_at"), F("id"), name="ar_requester_ci_requested"),
+            models.Index(Lower("reviewer_name"), F("requested_at"), F("id"), name="ar_reviewer_ci_requested"),
             models.Index(fields=["status", "window_end"], name="ar_status_window_end"),
         ]
 

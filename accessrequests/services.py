@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 from django.db import IntegrityError, transaction
 
 from accessrequests.models import AccessRequest, AccessRequestEvent, AccessRequestStatus
+from connector.models import SecretServerIdentity
 from connector.secretserver import AccessRequest as SSAccessRequest
 from connector.secretserver import SecretServerClient
 from connector.services.audit import audit_record
 from connector.services.connection import app_client, bootstrap_require
+from connector.services.failures import translates_secretserver_errors
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,6 @@ def effective_status(ss: SSAccessRequest, now: datetime) -> str:
 
 
 def _requester_for(ss: SSAccessRequest):
-    from connector.models import SecretServerIdentity
-
     link = SecretServerIdentity.objects.select_related("user").filter(ss_user_id=ss.requesting_user_id).first()
     return link.user if link else None
 
@@ -136,13 +136,14 @@ class SyncResult:
     expired_locally: int = 0
 
 
+@translates_secretserver_errors
 def access_request_sync(client: SecretServerClient | None = None, progress=None, *, request=None,
                         now: datetime | None = None) -> SyncResult:
     """Refresh every mirrored request for the SCIMSecret from Secret Server (application account).
 
     ``progress`` is optional: ``progress(total)`` is called once, then ``progress.update(1)``-style via
-    the returned callable per request, so a tqdm bar or a plain counter both fit. Raises
-    SecretServerError / ConnectorNotConfigured.
+    the returned callable per request, so a tqdm bar or a plain counter both fit. Raises ConnectorError
+    (ConnectorNotConfigured, SecretServerUnavailable, SecretServerRefused).
     """
     now = now or datetime.now(UTC)
     bootstrap = bootstrap_require()

@@ -16,7 +16,10 @@ from django.views.decorators.http import require_GET
 
 from accessrequests import selectors
 from accessrequests.charts import daily_outcome_chart
+from accessrequests.services import access_request_sync
 from connector.access import staff_required
+from connector.messages import MSG_SYNC_UNAVAILABLE_PREFIX, MSG_UNAVAILABLE
+from connector.services.connection import connector_is_configured
 from connector.listing import audited_csv_export, keyset_list_context, keyset_page_or_first, requested_sort
 
 logger = logging.getLogger(__name__)
@@ -24,7 +27,7 @@ logger = logging.getLogger(__name__)
 SYNC_THROTTLE_KEY = "accessrequests:history:synced"
 SYNC_FAILED_KEY = "accessrequests:history:sync-failed"
 SYNC_THROTTLE_SECONDS = 30
-SYNC_UNAVAILABLE = "Showing the last synchronised history; Secret Server service unavailable."
+SYNC_UNAVAILABLE = f"{MSG_SYNC_UNAVAILABLE_PREFIX} {MSG_UNAVAILABLE}"
 
 
 def _sync_history() -> str | None:
@@ -33,21 +36,12 @@ def _sync_history() -> str | None:
     Opening the history should show current data, but a slow or down Secret Server must not make the page
     slow or broken: the mirror is shown as last synchronised, with a warning.
     """
-    try:
-        from accessrequests import services
-    except ImportError:
-        return None
-    sync = getattr(services, "access_request_sync", None)
-    if sync is None:
-        return None
-    from connector.services.connection import connector_is_configured
-
     if not connector_is_configured():
         return None
     if not cache.add(SYNC_THROTTLE_KEY, True, SYNC_THROTTLE_SECONDS):
         return SYNC_UNAVAILABLE if cache.get(SYNC_FAILED_KEY) else None
     try:
-        sync()
+        access_request_sync()
     except Exception as exc:  # any failure of the remote side; the page still shows the mirror
         logger.warning("access request sync failed: %s", type(exc).__name__)
         cache.set(SYNC_FAILED_KEY, True, SYNC_THROTTLE_SECONDS)

@@ -212,7 +212,9 @@ EXPLAIN_CASES = [
     ("status + date range", {"status": "Denied", "requested_after": "2025-06-01",
                              "requested_before": "2025-06-30"}),
     ("requester", {"requester": "person0001"}),
+    ("requester, other case", {"requester": "Person0001"}),
     ("reviewer", {"reviewer": "reviewer03"}),
+    ("reviewer, other case", {"reviewer": "REVIEWER03"}),
     ("search q=person01 (common prefix)", {"q": "person01"}),
     ("search q=zzz (no match)", {"q": "zzz"}),
     ("search q=deploy (very common word)", {"q": "deploy"}),
@@ -282,6 +284,8 @@ def run(args) -> list[tuple[str, float, float | None]]:
         add("history: status=Approved", h + "?status=Approved", ar_admin + "?status__exact=Approved")
         add("history: requester filter", h + f"?requester={sample_requester}")
         add("history: reviewer filter", h + "?reviewer=reviewer03")
+        add("history: requester filter, other case", h + f"?requester={sample_requester.upper()}")
+        add("history: reviewer filter, other case", h + "?reviewer=REVIEWER03")
         add("history: date range (one month)", h + "?" + month)
         add("history: status + date range", h + "?status=Denied&" + month)
         add("history: search q=person01 (prefix, common)", h + "?q=person01", ar_admin + "?q=person01")

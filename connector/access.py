@@ -16,6 +16,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from connector.messages import MSG_NO_ACCESS
+
 SESSION_KEY = "connector_access"
 
 
@@ -94,7 +96,7 @@ def _role_required(check):
             if access is None:
                 return redirect_to_login(request.get_full_path())
             if not check(access):
-                raise PermissionDenied("Login does not have permission to access SCIM Connector.")
+                raise PermissionDenied(MSG_NO_ACCESS)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -110,7 +112,7 @@ staff_required = _role_required(lambda a: a.is_admin or a.is_auditor)
 
 
 class IsConnectorAdministrator(BasePermission):
-    message = "Login does not have permission to access SCIM Connector."
+    message = MSG_NO_ACCESS
 
     def has_permission(self, request, view):
         access = request_access(request)
@@ -120,7 +122,7 @@ class IsConnectorAdministrator(BasePermission):
 class IsConnectorStaffReadOnly(BasePermission):
     """Administrators may do anything the view allows; auditors may only read."""
 
-    message = "Login does not have permission to access SCIM Connector."
+    message = MSG_NO_ACCESS
 
     def has_permission(self, request, view):
         access = request_access(request)

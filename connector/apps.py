@@ -10,7 +10,7 @@ class ConnectorConfig(AppConfig):
 
         from connector import signin_session  # noqa: F401  (connects the user_logged_in receiver)
         from connector.api import schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
-        from connector.forms_signin import AdminSigninForm
+        from connector.forms.signin import AdminSigninForm
         from connector.services.connection import bootstrap_cache_connect
 
         bootstrap_cache_connect()  # the bootstrap record is cached per process under a shared version key

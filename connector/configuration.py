@@ -8,7 +8,9 @@ administrators editing at once cannot silently overwrite each other.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import FrozenInstanceError, dataclass
+
+from connector.messages import MSG_FIELD_REQUIRED, MSG_UNKNOWN_SETTING, MSG_WHOLE_NUMBER
 
 SCHEMA_NAME = "scim-connector-settings"
 SCHEMA_VERSION = 1
@@ -19,98 +21,170 @@ class SettingsDocumentError(ValueError):
     """The settings document in Secret Server cannot be read (not JSON, wrong schema, newer version)."""
 
 
+# --- the one settings spec --------------------------------------------------------------------------------
+
+SECTION_SCIM = "SCIM"
+SECTION_ACCESS = "Access and logging"
+SECTIONS = (SECTION_SCIM, SECTION_ACCESS)
+
+
 @dataclass(frozen=True)
-class ConnectorSettings:
-    bulk_max_operations: int = 1000
-    bulk_max_payload: int = 1048576
-    ui_session_minutes: int = 60
-    endpoint_token_days: int = 730
-    error_threshold: int = 20
-    log_frequency: str = "Hourly"
-    allow_http_endpoints: bool = False
-    connector_disabled: bool = False
-    auditors_group: str = "SCIM Auditors"
-    access_window_days: int = 2
+class SettingSpec:
+    """One configuration setting, declared once: everything else (the settings object, validation, the
+    settings form and page, the API serializers and schema) is generated from these declarations.
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    ``kind`` is int, bool or str; ints take ``minimum``/``maximum``, strs ``choices`` or ``max_length`` (and
+    must not be blank). Declaration order is the order on the page (within its ``section``) and in the API.
+    """
 
-    def with_changes(self, **changes) -> ConnectorSettings:
-        return replace(self, **changes)
+    name: str
+    kind: type
+    default: object
+    label: str
+    help: str
+    section: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    blank_message: str = ""  # str settings without choices: what an empty value is told
+    long_message: str = ""  # ... and what a value over max_length is told
 
-
-# field -> (label, help text, rule). Rules return an error message or None.
-def _int_range(lo, hi):
-    def rule(value):
-        if isinstance(value, bool) or not isinstance(value, int):
-            return "Enter a whole number."
-        if not lo <= value <= hi:
-            return f"Enter a number from {lo} to {hi}."
+    def error(self, value) -> str | None:
+        """The rule's message for ``value``, or None when it is acceptable."""
+        if self.kind is bool:
+            return None if isinstance(value, bool) else "Enter true or false."
+        if self.kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                return MSG_WHOLE_NUMBER
+            if not self.minimum <= value <= self.maximum:
+                return f"Enter a number from {self.minimum} to {self.maximum}."
+            return None
+        if self.choices:
+            return None if value in self.choices else f"Choose one of: {', '.join(self.choices)}."
+        if not isinstance(value, str) or not value.strip():
+            return self.blank_message or MSG_FIELD_REQUIRED
+        if self.max_length is not None and len(value) > self.max_length:
+            return self.long_message or f"{self.label} is at most {self.max_length} characters."
         return None
 
-    return rule
+
+SETTINGS: dict[str, SettingSpec] = {}
 
 
-def _bool(value):
-    return None if isinstance(value, bool) else "Enter true or false."
+def register_setting(spec: SettingSpec) -> SettingSpec:
+    """Add a setting to the spec (a new setting is this one call, in the list below)."""
+    if spec.name in SETTINGS:
+        raise ValueError(f"setting {spec.name!r} is declared twice")
+    if spec.section not in SECTIONS:
+        raise ValueError(f"setting {spec.name!r}: unknown section {spec.section!r}")
+    problem = spec.error(spec.default)
+    if problem:
+        raise ValueError(f"setting {spec.name!r}: its default breaks its own rule ({problem})")
+    SETTINGS[spec.name] = spec
+    return spec
 
 
-def _choice(options):
-    def rule(value):
-        return None if value in options else f"Choose one of: {', '.join(options)}."
-
-    return rule
+def unregister_setting(name: str) -> None:
+    """Remove a setting added at run time (tests that register a fake one)."""
+    SETTINGS.pop(name, None)
 
 
-def _group_name(value):
-    if not isinstance(value, str) or not value.strip():
-        return "Enter the name of a Secret Server group."
-    if len(value) > 255:
-        return "Group names are at most 255 characters."
-    return None
+for _spec in (
+    SettingSpec("bulk_max_operations", int, 1000, "Bulk max operations", "Operations allowed in one SCIM bulk request.",
+                SECTION_SCIM, minimum=1, maximum=1000),
+    SettingSpec("bulk_max_payload", int, 1048576, "Bulk max payload (bytes)", "Largest SCIM bulk request body.",
+                SECTION_SCIM, minimum=1, maximum=1048576),
+    SettingSpec("endpoint_token_days", int, 730, "Endpoint token lifetime (days)",
+                "Lifetime of newly generated endpoint tokens; tokens already issued keep theirs.",
+                SECTION_SCIM, minimum=1, maximum=3650),
+    SettingSpec("error_threshold", int, 20, "Error threshold",
+                "Sequential Secret Server errors before the connector disables itself.",
+                SECTION_SCIM, minimum=1, maximum=100000),
+    SettingSpec("allow_http_endpoints", bool, False, "Allow HTTP endpoints", "Allow endpoint URLs that are not https.",
+                SECTION_SCIM),
+    SettingSpec("connector_disabled", bool, False, "SCIM Connector disabled", "When checked, SCIM traffic is refused.",
+                SECTION_SCIM),
+    SettingSpec("ui_session_minutes", int, 60, "UI session (minutes)", "Inactivity before sign-in expires.",
+                SECTION_ACCESS, minimum=5, maximum=1440),
+    SettingSpec("access_window_days", int, 2, "Access window (days)",
+                "How long an approved access request lets a person use the connector.",
+                SECTION_ACCESS, minimum=1, maximum=30),
+    SettingSpec("auditors_group", str, "SCIM Auditors", "Auditors group",
+                "Members of this Secret Server group get read-only access.", SECTION_ACCESS, max_length=255,
+                blank_message="Enter the name of a Secret Server group.",
+                long_message="Group names are at most 255 characters."),
+    SettingSpec("log_frequency", str, "Hourly", "Log frequency", "Start a new log file every hour, day or week.",
+                SECTION_ACCESS, choices=LOG_FREQUENCIES),
+):
+    register_setting(_spec)
 
 
-FIELD_RULES = {
-    "bulk_max_operations": ("Bulk max operations", "Operations allowed in one SCIM bulk request.", _int_range(1, 1000)),
-    "bulk_max_payload": ("Bulk max payload (bytes)", "Largest SCIM bulk request body.", _int_range(1, 1048576)),
-    "ui_session_minutes": ("UI session (minutes)", "Inactivity before sign-in expires.", _int_range(5, 1440)),
-    "endpoint_token_days": (
-        "Endpoint token lifetime (days)",
-        "Lifetime of newly generated endpoint tokens; tokens already issued keep theirs.",
-        _int_range(1, 3650),
-    ),
-    "error_threshold": (
-        "Error threshold",
-        "Sequential Secret Server errors before the connector disables itself.",
-        _int_range(1, 100000),
-    ),
-    "log_frequency": ("Log frequency", "Start a new log file every hour, day or week.", _choice(LOG_FREQUENCIES)),
-    "allow_http_endpoints": ("Allow HTTP endpoints", "Allow endpoint URLs that are not https.", _bool),
-    "connector_disabled": ("SCIM Connector disabled", "When checked, SCIM traffic is refused.", _bool),
-    "auditors_group": ("Auditors group", "Members of this Secret Server group get read-only access.", _group_name),
-    "access_window_days": (
-        "Access window (days)",
-        "How long an approved access request lets a person use the connector.",
-        _int_range(1, 30),
-    ),
-}
-assert set(FIELD_RULES) == {f.name for f in fields(ConnectorSettings)}
+class ConnectorSettings:
+    """The settings in force: one read-only attribute per declared setting (defaults for those not given).
+
+    Generated from ``SETTINGS`` at construction, so a setting registered later is an attribute like the rest.
+    Raises TypeError for a name the spec does not declare (as a dataclass would).
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, **values):
+        unknown = sorted(set(values) - set(SETTINGS))
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(unknown)}")
+        object.__setattr__(self, "_values", {name: values.get(name, spec.default) for name, spec in SETTINGS.items()})
+
+    def __getattr__(self, name):
+        try:
+            return object.__getattribute__(self, "_values")[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __eq__(self, other):
+        return isinstance(other, ConnectorSettings) and self._values == other._values
+
+    def __hash__(self):
+        return hash(tuple(sorted(self._values.items())))
+
+    def __repr__(self):
+        return "ConnectorSettings(" + ", ".join(f"{k}={v!r}" for k, v in self._values.items()) + ")"
+
+    def as_dict(self) -> dict:
+        return dict(self._values)
+
+    def with_changes(self, **changes) -> ConnectorSettings:
+        return ConnectorSettings(**{**self._values, **changes})
+
+
+def settings_errors(values: dict, *, complete: bool) -> dict[str, str]:
+    """Rule errors ``{name: message}`` for ``values``: unknown names, broken rules and, when ``complete``,
+    missing settings. The one validation of a save (connector/services/configuration_service.py)."""
+    errors = {}
+    for name, spec in SETTINGS.items():
+        if name not in values:
+            if complete:
+                errors[name] = MSG_FIELD_REQUIRED
+            continue
+        message = spec.error(values[name])
+        if message:
+            errors[name] = message
+    for name in sorted(set(values) - set(SETTINGS)):
+        errors[name] = MSG_UNKNOWN_SETTING
+    return errors
 
 
 def validate_settings(values: dict) -> dict[str, str]:
-    """Field-by-field errors ({field: message}); empty when every value is acceptable."""
-    errors = {}
-    for name, (_label, _help, rule) in FIELD_RULES.items():
-        if name not in values:
-            errors[name] = "This field is required."
-            continue
-        message = rule(values[name])
-        if message:
-            errors[name] = message
-    unknown = set(values) - set(FIELD_RULES)
-    for name in sorted(unknown):
-        errors[name] = "Unknown setting."
-    return errors
+    """Field-by-field errors of a whole settings document ({field: message}); empty when all is acceptable."""
+    return settings_errors(values, complete=True)
+
+
+def settings_merged_with_defaults(stored: dict) -> dict:
+    """A stored document's values over the defaults (settings it predates take theirs; unknown ones dropped)."""
+    return {**ConnectorSettings().as_dict(), **{k: v for k, v in stored.items() if k in SETTINGS}}
 
 
 @dataclass(frozen=True)
@@ -144,7 +218,7 @@ class SettingsDocument:
         stored = data.get("settings") or {}
         if not isinstance(stored, dict):
             raise SettingsDocumentError("The settings stored in Secret Server have the wrong shape.")
-        merged = {**ConnectorSettings().as_dict(), **{k: v for k, v in stored.items() if k in FIELD_RULES}}
+        merged = settings_merged_with_defaults(stored)
         errors = validate_settings(merged)
         if errors:
             raise SettingsDocumentError(f"Invalid stored settings: {', '.join(sorted(errors))}.")

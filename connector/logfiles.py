@@ -9,7 +9,7 @@ as a warning and counted (``event_log_failures()``).
 Files
 -----
 ``{CONNECTOR_LOG_DIR}/scim-connector-{period}.jsonl``, the period in UTC, chosen by the "Log frequency"
-setting (``settings_current().log_frequency``):
+setting (passed by the audit writer from the settings as last known locally, never a Secret Server call):
 
 - Hourly: ``scim-connector-2026-11-28T20.jsonl``
 - Daily:  ``scim-connector-2026-11-28.jsonl``
@@ -135,15 +135,6 @@ def event_log_line(event) -> bytes:
     return (text + "\n").encode("ascii")
 
 
-def _frequency() -> str:
-    from connector.services.configuration_service import settings_current  # imports the audit service
-
-    try:
-        return settings_current().log_frequency or DEFAULT_FREQUENCY
-    except Exception:  # settings_current never raises; still, a log line must not depend on it
-        return DEFAULT_FREQUENCY
-
-
 def _open(path: Path) -> int:
     try:
         return os.open(path, _OPEN_FLAGS, FILE_MODE)
@@ -162,10 +153,22 @@ def _append(path: Path, line: bytes) -> None:
         os.close(fd)
 
 
+def event_log_append_record(record: dict, *, frequency: str | None = None) -> None:
+    """Append one non-audit record (e.g. a SCIM request line) to the current log file; the caller passes the
+    "Log frequency" setting as the audit writer does. Raises on failure: the caller decides how loud to be."""
+    directory = event_log_dir()
+    if directory is None:
+        return
+    path = event_log_path(frequency or DEFAULT_FREQUENCY, timezone.now(), directory)
+    line = json.dumps(record, separators=(",", ":"), ensure_ascii=True, default=str) + "\n"
+    _append(path, line.encode("ascii"))
+
+
 def event_log_write(event, *, now: datetime | None = None, frequency: str | None = None) -> Path | None:
     """Append ``event`` to the current log file; return the file's path (None when off or on failure).
 
-    ``now`` picks the file (default: the event's own time); ``frequency`` overrides the setting (tests).
+    ``now`` picks the file (default: the event's own time); ``frequency`` is the "Log frequency" setting,
+    passed by the audit writer (this module reads no settings: it sits below the services).
     Never raises: a failure is logged as a warning and counted; the database row is already committed.
     """
     try:
@@ -173,7 +176,7 @@ def event_log_write(event, *, now: datetime | None = None, frequency: str | None
         if directory is None:
             return None
         when = now or getattr(event, "time", None) or timezone.now()
-        path = event_log_path(frequency or _frequency(), when, directory)
+        path = event_log_path(frequency or DEFAULT_FREQUENCY, when, directory)
         _append(path, event_log_line(event))
         return path
     except Exception as exc:

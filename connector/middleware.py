@@ -1,6 +1,7 @@
-"""Loads the person's connector role into ``request.connector_access`` and keeps it honest.
+"""The connector's middleware, in the order settings.MIDDLEWARE runs it.
 
-On every request of a signed-in person:
+``ConnectorAccessMiddleware`` loads the person's connector role into ``request.connector_access`` and
+keeps it honest. On every request of a signed-in person:
 1. idle expiry (``ui_session_minutes`` from the settings, stored in the session) and an absolute cap
    (``CONNECTOR_SESSION_MAX_SECONDS``, 12 h);
 2. access re-checked with Secret Server (application account) once its last check is older than
@@ -8,9 +9,20 @@ On every request of a signed-in person:
    access is gone the person is signed out and told why. If Secret Server cannot answer, the last
    decision is kept until its check is ``CONNECTOR_ACCESS_STALE_SECONDS`` (5 min) old and never past
    ``access_until``; after that the request is refused with 503 (no fail-open).
+
+``SetupRequiredMiddleware``: until the connector is set up, every page leads to the setup page and the API
+answers 503. Exempt: static files, the admin site (its own sign-in; the audit trail stays readable), the
+API schema and docs, sign-in/out, the setup page itself and the health check.
+
+``SecretServerUnavailableMiddleware`` turns an uncaught "Secret Server is down" into the friendly 503 page.
+Views handle the connector errors they expect; this is the net for the rest, so a slow or stopped Secret
+Server never shows a person a 500 page. A client ``Unavailable`` that escaped a service untranslated (a
+bug, but not the person's problem) is translated here like the services do. API paths get the same
+message as JSON, in the API's one error shape.
 """
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 
@@ -18,14 +30,21 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 
 from connector.access import session_access_get, session_access_set
+from connector.errors import ConnectorError, SecretServerUnavailable
+from connector.messages import MSG_UNAVAILABLE
 from connector.secretserver import SecretServerError
 from connector.services.audit import AuditWriteError, audit_record
-from connector.services.connection import ConnectorNotConfigured
-from connector.services.signin import MSG_UNAVAILABLE, access_recheck, msg_ended
+from connector.services.connection import NOT_CONFIGURED_MESSAGE, connector_is_configured
+from connector.services.failures import secretserver_failure
+from connector.services.signin import access_recheck, msg_ended
 from connector.signin_session import IDLE_MINUTES, LAST_ACTIVITY, SIGNED_IN_AT, absolute_max_seconds
+
+logger = logging.getLogger(__name__)
 
 NOTICE_KEY = "signin_notice"
 
@@ -71,7 +90,7 @@ class ConnectorAccessMiddleware:
         if expired_window or age >= settings.CONNECTOR_ACCESS_RECHECK_SECONDS:
             try:
                 result = access_recheck(access, now=when)
-            except (SecretServerError, ConnectorNotConfigured):
+            except ConnectorError:
                 stale = age >= settings.CONNECTOR_ACCESS_STALE_SECONDS
                 if expired_window:
                     return self._end(request, msg_ended(access.access_until), "window_ended")
@@ -105,4 +124,55 @@ class ConnectorAccessMiddleware:
             return JsonResponse({"detail": MSG_UNAVAILABLE}, status=503)
         response = TemplateResponse(request, "secretserver_unavailable.html", {"connector_is_admin": False},
                                     status=503)
+        return response.render()
+
+
+# --- setup required ---------------------------------------------------------------------------------------
+
+EXEMPT_PREFIXES = ("/static/", "/admin/", "/api/schema", "/api/docs", "/accounts/", "/healthz", "/favicon.ico")
+
+
+class SetupRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.CONNECTOR_SETUP_REDIRECT and not self._exempt(request.path):
+            if not connector_is_configured():
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": NOT_CONFIGURED_MESSAGE}, status=503)
+                return redirect("connector:settings-secretserver")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        static_url = "/" + settings.STATIC_URL.lstrip("/")
+        if path.startswith(EXEMPT_PREFIXES) or path.startswith(static_url):
+            return True
+        try:
+            return path == reverse("connector:settings-secretserver")
+        except NoReverseMatch:
+            return True
+
+
+# --- Secret Server unavailable: the net -------------------------------------------------------------------
+
+class SecretServerUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SecretServerError):
+            exception = secretserver_failure(exception)
+        if not isinstance(exception, SecretServerUnavailable):
+            return None
+        logger.warning("Secret Server unavailable during %s %s: %s", request.method, request.path,
+                       exception.__cause__ or exception)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": exception.message}, status=exception.status)
+        response = TemplateResponse(request, "secretserver_unavailable.html", {}, status=exception.status)
+        response["Retry-After"] = "30"
         return response.render()

@@ -36,21 +36,23 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served locally: nothing loads from a CDN
     "connector",
     "accessrequests",
+    "scim",
 ]
 
 MIDDLEWARE = [
     "scimsite.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "scim.middleware.ScimMiddleware",  # /v2/: no session, CSRF, setup or access middleware (scim/middleware.py)
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "connector.middleware.ConnectorAccessMiddleware",
-    "connector.middleware_setup.SetupRequiredMiddleware",
+    "connector.middleware.SetupRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "connector.middleware_errors.SecretServerUnavailableMiddleware",
+    "connector.middleware.SecretServerUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "scimsite.urls"
@@ -149,6 +151,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["connector.access.IsConnectorStaffReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "connector.api.errors.connector_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCIM Connector for Secret Server",
@@ -178,11 +181,28 @@ CONNECTOR_ENCRYPTION_KEY = env.str("CONNECTOR_ENCRYPTION_KEY", default="")
 # (the "Log frequency" setting), old files kept. A second copy of the audit trail for a SIEM; "" = off.
 CONNECTOR_LOG_DIR = env.str("CONNECTOR_LOG_DIR", default=str(BASE_DIR / "var" / "log"))
 
+# --- The SCIM 2.0 service (scim/) -------------------------------------------------------------------
+# Bulk limits, Error Threshold and "SCIM Connector Disabled" come from the configuration in Secret Server.
+SCIM_MAX_RESULTS = env.int("SCIM_MAX_RESULTS", default=1000)  # filter.maxResults: largest page served
+SCIM_MAX_BODY_BYTES = env.int("SCIM_MAX_BODY_BYTES", default=262144)  # every non-bulk request body
+SCIM_CACHE_SECONDS = env.int("SCIM_CACHE_SECONDS", default=30)  # per-endpoint user/group lists (scim/services/cache.py)
+SCIM_AUTH_FAILURES_PER_MINUTE = env.int("SCIM_AUTH_FAILURES_PER_MINUTE", default=30)  # per client address, then 429
+SCIM_EXPOSE_SS_CALLS = env.bool("SCIM_EXPOSE_SS_CALLS", default=False)
+SCIM_REQUEST_LOG_ASYNC = env.bool("SCIM_REQUEST_LOG_ASYNC", default=True)  # request log rows written in batches
+SCIM_BOOTSTRAP_CACHE_SECONDS = env.int("SCIM_BOOTSTRAP_CACHE_SECONDS", default=10)  # per-process copy of the setup row  # X-Secret-Server-Calls header (benchmarks)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "filters": {"request_id": {"()": "scimsite.middleware.RequestIdLogFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "filters": {"request_id": {"()": "scimsite.middleware.RequestIdLogFilter"},
+                "refused_access_one_line": {"()": "scimsite.logging_filters.RefusedAccessOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["request_id", "refused_access_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own console handler (DEBUG only) would print every django.request record a second time.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                # runserver's per-request lines; `make demo` sets ERROR (django.request still logs refusals).
+                "django.server": {"handlers": ["console"], "level": env.str("RUNSERVER_LOG_LEVEL", default="INFO"),
+                                  "propagate": False}},
 }

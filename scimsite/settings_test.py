@@ -7,7 +7,9 @@ os.environ.setdefault("CONNECTOR_ENCRYPTION_KEY", "test-connector-encryption-key
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client and live server speak http
 os.environ.setdefault("CONNECTOR_HOSTNAME", "testhost")
-os.environ.setdefault("CONNECTOR_LOG_DIR", "")  # no log files from the suite; tests that want them use tmp_path
+os.environ.setdefault("CONNECTOR_LOG_DIR", "")
+os.environ.setdefault("SCIM_REQUEST_LOG_ASYNC", "false")  # SCIM request log rows written at once (no thread)
+os.environ.setdefault("SCIM_BOOTSTRAP_CACHE_SECONDS", "0")  # each test builds its own setup row  # no log files from the suite; tests that want them use tmp_path
 
 from .settings import *  # noqa: E402,F403
 

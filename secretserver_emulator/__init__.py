@@ -6,6 +6,8 @@ In-process (tests)::
 
     from secretserver_emulator import EmulatorServer
     with EmulatorServer(seed="demo") as ss:      # or seed="/path/seed.json", state_file=...
+                                                 # generate={"users": 10_000, "groups": 500} adds
+                                                 # user00001.../group0001... (population.py)
         ss.url                 # "http://127.0.0.1:54321" (port 0 -> free port; no trailing slash)
         ss.requests            # [RequestRecord(method, path, query: dict, status, user, fault)]; also r["path"]
         ss.clear_requests()
@@ -14,7 +16,9 @@ In-process (tests)::
         ss.now()               # the emulator's current UTC time (naive datetime)
         ss.state               # live `State`: .users/.groups/.folders/.secrets/.accessRequests dicts by id,
                                # .folder_by_name(), .secret_by_name(), .secret_items(id),
-                               # .user_by_name(), .access_requests_list(); hold ss.state.lock to mutate
+                               # .user_by_name(), .group_by_name(), .access_requests_list();
+                               # hold ss.state.lock to mutate, and use its mutators (add_user, add_member,
+                               # ...) or call .reindex() after editing users/groups by hand
         ss.inject_fault(kind="status", status=503, count=1, latency_ms=0, path_prefix="/api/v1/secrets")
         ss.clear_faults()
         ss.expire_password("alice"); ss.lock_user("bob"); ss.unlock_user("erin")
@@ -24,6 +28,10 @@ In-process (tests)::
 Standalone (demo)::
 
     python -m secretserver_emulator --port 8100 --seed demo [--state-file PATH] [--host 127.0.0.1]
+                                    [--users 10000 --groups 500]
+
+What it speaks: shared/docs/secretserver-api.md plus docs/secretserver-api-extensions.md (user and group
+administration, folder inheritance, comment/check-out secrets, roles), each UNCONFIRMED point marked.
 
 HTTP controls (JSON, no auth, loopback tool; never called by the connector):
     POST /_emulator/reset

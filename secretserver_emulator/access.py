@@ -38,21 +38,34 @@ def name_for_rank(value: int, table) -> str | None:
 
 # ---- folders ------------------------------------------------------------------
 
-def folder_rows(state, folder_id) -> list[dict]:
-    """Rows applying to a folder: its own plus, while it inherits, its ancestors'.
+def is_root(folder) -> bool:
+    return folder.get("parentFolderId") in (None, -1)
 
-    UNCONFIRMED: real Secret Server replaces rather than unions on inherit; the
-    union is indistinguishable for the connector's single-level folder.
-    """
-    rows, seen = [], set()
-    folder = state.folders.get(folder_id)
+
+def permission_source(state, folder_id) -> dict | None:
+    """The folder whose own rows decide access to `folder_id`: itself, or while it inherits, its
+    nearest ancestor that does not (root folders always use their own rows)."""
+    folder, seen = state.folders.get(folder_id), set()
     while folder and folder["id"] not in seen:
         seen.add(folder["id"])
-        rows += [p for p in state.folderPermissions.values() if p["folderId"] == folder["id"]]
-        if not folder.get("inheritPermissions") or folder.get("parentFolderId") in (None, -1):
-            break
-        folder = state.folders.get(folder["parentFolderId"])
-    return rows
+        if not folder.get("inheritPermissions") or is_root(folder):
+            return folder
+        parent = state.folders.get(folder["parentFolderId"])
+        if parent is None:
+            return folder
+        folder = parent
+    return folder
+
+
+def own_rows(state, folder_id) -> list[dict]:
+    return [p for p in state.folderPermissions.values() if p["folderId"] == folder_id]
+
+
+def folder_rows(state, folder_id) -> list[dict]:
+    """The rows that apply to a folder. A folder that inherits has exactly its parent's permissions
+    (Secret Server replaces rather than adds; to change them one breaks inheritance, which copies them)."""
+    source = permission_source(state, folder_id)
+    return own_rows(state, source["id"]) if source else []
 
 
 def _best(rows, groups, key, table) -> int:

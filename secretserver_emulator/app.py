@@ -27,7 +27,7 @@ from .state import State
 log = logging.getLogger("secretserver_emulator")
 JSON = "application/json; charset=utf-8"
 HTML = "text/html; charset=utf-8"
-HTML_ROUTES = {("GET", "/"), ("POST", "/signin"), ("POST", "/signout")}
+HTML_ROUTES = {("GET", "/"), ("POST", "/signin"), ("POST", "/signout"), ("POST", "/share")}
 
 
 @dataclass
@@ -181,8 +181,11 @@ class EmulatorApp:
                 expired = f"{html_page.COOKIE}=; Path=/; Max-Age=0"
                 return 302, [("Location", "/"), ("Set-Cookie", expired)] + headers, b"", name
             try:
-                req_id = int(path.rstrip("/").split("/")[2])
-                message = html_page.review(state, user, req_id, form)
+                if path.rstrip("/") == "/share":
+                    message = html_page.share(state, user, form)
+                else:
+                    req_id = int(path.rstrip("/").split("/")[2])
+                    message = html_page.review(state, user, req_id, form)
                 state.save()
                 return 200, headers, html_page.home(state, user, session, message), name
             except (ApiError, ValueError, IndexError) as exc:

@@ -1,4 +1,4 @@
-"""The administrator's page at `/`: sign in, approve/deny pending requests, see the seeded users.
+"""The administrator's page at `/`: sign in, approve/deny pending requests, share a secret, see the users.
 
 Plain server-rendered HTML forms (no JS, no CDN), like Secret Server's home
 page widget for access requests. Sessions are random cookies kept in state;
@@ -11,7 +11,9 @@ from datetime import timedelta
 from html import escape
 from http.cookies import SimpleCookie
 
+from . import access
 from .api import access_requests as ar
+from .api.secret_permissions import add_secret_permission
 from .api.auth import check_password
 from .http import ApiError, fmt_dt, iso, parse_dt
 
@@ -51,8 +53,8 @@ def _status(user) -> str:
 def users_table(state) -> str:
     rows = []
     for user in sorted(state.users.values(), key=lambda u: u["id"]):
-        groups = sorted(g["name"] for g in state.groups.values()
-                        if g["id"] in state.group_ids_of(user) and not g.get("personalUserId"))
+        groups = sorted(state.groups[g]["name"] for g in state.group_ids_of(user)
+                        if not state.groups[g].get("personalUserId"))
         rows.append(f"<tr><td>{escape(user['userName'])}</td><td>{escape(user['displayName'])}</td>"
                     f"<td>{_status(user)}</td><td>{escape(', '.join(groups))}</td></tr>")
     return ("<h2 id='users'>Users</h2><table aria-labelledby='users'><thead><tr><th>User name</th>"
@@ -76,6 +78,46 @@ def _request_row(state, req, csrf) -> str:
             f"<button type='submit' name='decision' value='Denied'>Deny</button></form></td></tr>")
 
 
+SHARE_ROLES = ("View", "Edit", "Owner")
+
+
+def _owned_secrets(state, user) -> list[dict]:
+    return sorted((s for s in state.secrets.values() if s.get("active", True)
+                   and access.secret_rank(state, user, s) >= access.SECRET_ROLES["Owner"][0]), key=lambda s: s["id"])
+
+
+def share_form(state, user, csrf) -> str:
+    """Share a secret the signed-in person owns with a user, as Secret Server's Sharing tab does."""
+    secrets = _owned_secrets(state, user)
+    if not secrets:
+        return ""
+    options = "".join(f"<option value='{s['id']}'>{escape(s['name'])}</option>" for s in secrets)
+    people = "".join(f"<option value='{u['id']}'>{escape(u['userName'])}</option>"
+                     for u in sorted(state.users.values(), key=lambda u: u["id"]) if u["id"] != user["id"])
+    roles = "".join(f"<option>{r}</option>" for r in SHARE_ROLES)
+    return ("<h2 id='share'>Share a secret</h2><form method='post' action='/share' aria-labelledby='share'>"
+            f"<input type='hidden' name='csrf' value='{csrf}'>"
+            f"<label for='share-secret'>Secret</label><select id='share-secret' name='secretId'>{options}</select>"
+            f"<label for='share-user'>User</label><select id='share-user' name='userId'>{people}</select>"
+            f"<label for='share-role'>Permission</label><select id='share-role' name='role'>{roles}</select>"
+            "<p>A secret that requires approval for viewers and editors (the SCIMSecret: &ldquo;Standard "
+            "including Editors&rdquo;) still needs an approved request after a View or Edit share; "
+            "Owner does not.</p><button type='submit'>Share</button></form>")
+
+
+def share(state, user, form) -> str:
+    """Share from the page (the person must own the secret); returns the message to show."""
+    secret = state.secrets.get(int(form.get("secretId") or 0))
+    target = state.users.get(int(form.get("userId") or 0))
+    role = access.canonical(form.get("role"), access.SECRET_ROLES)
+    if not secret or secret not in _owned_secrets(state, user):
+        raise ApiError(400, {"message": "You can share only a secret you own."})
+    if not target or role not in SHARE_ROLES:
+        raise ApiError(400, {"message": "Choose a user and View, Edit or Owner."})
+    add_secret_permission(state, secret["id"], state.groups[target["personalGroupId"]], role)
+    return f"{secret['name']} shared with {target['userName']} ({role})."
+
+
 def home(state, user, session, message="", error=False) -> bytes:
     note = f"<p class='msg{' err' if error else ''}' role='status'>{escape(message)}</p>" if message else ""
     if not user:
@@ -96,7 +138,7 @@ def home(state, user, session, message="", error=False) -> bytes:
         f"<input type='hidden' name='csrf' value='{session['csrf']}'><button type='submit'>Sign out</button></form>"
         + note + "<h2 id='pending'>Pending access requests</h2><table aria-labelledby='pending'><thead><tr>"
         "<th>Requester</th><th>Secret</th><th>Comment</th><th>Requested window</th><th>Decision</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>" + users_table(state)))
+        f"<tbody>{rows}</tbody></table>" + share_form(state, user, session["csrf"]) + users_table(state)))
 
 
 def sign_in(state, form) -> tuple[str | None, str]:

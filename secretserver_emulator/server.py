@@ -31,9 +31,11 @@ class _QuietHandler(WSGIRequestHandler):
 class EmulatorServer:
     """See the package docstring for the API; keep it stable, other suites depend on it."""
 
-    def __init__(self, seed="demo", host: str = "127.0.0.1", port: int = 0, state_file=None):
+    def __init__(self, seed="demo", host: str = "127.0.0.1", port: int = 0, state_file=None,
+                 generate: dict | None = None):
+        """`generate={"users": 10_000, "groups": 500}` adds generated users/groups (population.py)."""
         self.host, self.port = host, port
-        self.app = EmulatorApp(State(seed, state_file))
+        self.app = EmulatorApp(State(seed, state_file, generate))
         self._server = None
         self._thread = None
 

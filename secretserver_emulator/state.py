@@ -5,6 +5,12 @@ file is `json.dump(state.to_dict())`. One re-entrant lock guards it all: the
 app holds `state.lock` for the duration of each API call.
 
 Passwords are stored in plain text (this is a fake) and are never logged.
+
+Lookups that handlers make per request (user by name, group by name, a user's
+groups) go through in-memory indexes rebuilt on reset/load and kept current by
+the mutators below (`add_user`, `add_group`, `rename_group`, `delete_group`,
+`add_member`, `remove_member`), so a 10,000-user seed costs no linear scan per
+call. Indexes are never persisted; the tables are the truth.
 """
 from __future__ import annotations
 
@@ -30,7 +36,8 @@ DEFAULT_SETTINGS = {
 
 # Tables persisted as {id: record}. Keys become strings in JSON; `from_dict` restores ints.
 TABLES = ("users", "groups", "folders", "folderPermissions", "secrets", "secretPermissions",
-          "templates", "accessRequests")
+          "templates", "accessRequests", "domains")
+LOCAL_DOMAIN = -1  # local (non-directory) users and groups carry domainId -1
 
 
 def load_seed(seed) -> dict:
@@ -51,9 +58,13 @@ def utcnow() -> datetime:
 class State:
     """Live emulator state. Tests may read it (under `lock`) via the helper finders below."""
 
-    def __init__(self, seed="demo", state_file: str | os.PathLike | None = None):
+    def __init__(self, seed="demo", state_file: str | os.PathLike | None = None, generate: dict | None = None):
+        """`generate={"users": N, "groups": M}` adds N generated users and M groups to the seed
+        (see `population.py`); it survives `reset()` and is recorded in the seed."""
         self.lock = threading.RLock()
         self.seed = load_seed(seed)
+        if generate:
+            self.seed["generate"] = {**self.seed.get("generate", {}), **generate}
         self.state_file = Path(state_file) if state_file else None
         if self.state_file and self.state_file.exists():
             self.from_dict(json.loads(self.state_file.read_text(encoding="utf-8")))
@@ -67,6 +78,8 @@ class State:
             seed = copy.deepcopy(self.seed)
             self.settings = {**DEFAULT_SETTINGS, **seed.get("settings", {})}
             self.roles = seed.get("roles", {})
+            # Role ids follow the seed's order unless the seed names them (UNCONFIRMED: real ids).
+            self.role_ids = {name: seed.get("roleIds", {}).get(name, n) for n, name in enumerate(self.roles, start=1)}
             self.clock_offset = 0.0
             self.tokens: dict[str, dict] = {}
             self.refresh_tokens: dict[str, dict] = {}
@@ -74,12 +87,18 @@ class State:
             self.next_id: dict[str, int] = {}
             for table in TABLES:
                 setattr(self, table, {})
+            self._clear_indexes()
             created = iso(self.now())
+            for domain in seed.get("domains", []):
+                self.domains[domain["id"]] = domain
             for group in seed.get("groups", []):
-                self.groups[group["id"]] = {"memberIds": [], "enabled": True, "everyone": False,
-                                            "personalUserId": None, "created": created, **group}
+                self.add_group({"memberIds": [], "enabled": True, "everyone": False, "personalUserId": None,
+                                "domainId": LOCAL_DOMAIN, "created": created, **group})
             for user in seed.get("users", []):
                 self._seed_user(user, created)
+            if seed.get("generate"):
+                from .population import populate
+                populate(self, **seed["generate"])
             for template in seed.get("templates", []):
                 self.templates[template["id"]] = template
             for table in ("folders", "folderPermissions", "secrets", "secretPermissions"):
@@ -88,21 +107,118 @@ class State:
             self.save()
 
     def _seed_user(self, user: dict, created: str):
+        groups = user.get("groups", [])
         record = {"emailAddress": "", "enabled": True, "isLockedOut": False, "passwordExpired": False,
                   "isApplicationAccount": False, "roles": [], "loginFailures": 0, "lastLogin": None,
-                  "created": created, "passwordLastChanged": created, "domainId": -1, **user}
+                  "created": created, "passwordLastChanged": created, "domainId": LOCAL_DOMAIN,
+                  **{k: v for k, v in user.items() if k != "groups"}}
+        self.add_user(record, record["personalGroupId"])
+        for group_name in groups:
+            self.add_member(self.group_by_name(group_name, record["domainId"]) or self.group_by_name(group_name),
+                            record["id"])
+
+    # ---- mutators that keep the indexes current ----------------------------
+    def _clear_indexes(self):
+        self._users_by_name: dict[tuple[int, str], int] = {}
+        self._groups_by_name: dict[tuple[int, str], int] = {}
+        self._groups_of_user: dict[int, set[int]] = {}
+        self._everyone_ids: set[int] = set()
+        self._haystacks: dict[int, str] = {}
+        self._name_rank: dict[int, int] | None = None
+
+    def reindex(self):
+        """Rebuild every index from the tables (after a load, or after tests edited rows directly)."""
+        with self.lock:
+            self._clear_indexes()
+            for user in self.users.values():
+                self._users_by_name[(user.get("domainId", LOCAL_DOMAIN), user["userName"].lower())] = user["id"]
+            for group in self.groups.values():
+                self._index_group(group)
+
+    def _index_group(self, group: dict):
+        if group.get("everyone"):
+            self._everyone_ids.add(group["id"])
+        if not group.get("personalUserId"):
+            self._groups_by_name[(group.get("domainId", LOCAL_DOMAIN), group["name"].lower())] = group["id"]
+        for uid in group.get("memberIds", []):
+            self._groups_of_user.setdefault(uid, set()).add(group["id"])
+
+    def add_user(self, record: dict, personal_group_id: int) -> dict:
+        """Store a user and its one-member personal group (named after the user, as Secret Server does)."""
+        record["personalGroupId"] = personal_group_id
         self.users[record["id"]] = record
-        gid = record["personalGroupId"]
-        self.groups[gid] = {"id": gid, "name": record["userName"], "memberIds": [record["id"]],
-                            "enabled": True, "everyone": False, "personalUserId": record["id"],
-                            "created": created}
-        for group_name in user.get("groups", []):
-            self.group_by_name(group_name)["memberIds"].append(record["id"])
+        self._name_rank = None
+        self._users_by_name[(record.get("domainId", LOCAL_DOMAIN), record["userName"].lower())] = record["id"]
+        self.add_group({"id": personal_group_id, "name": record["userName"], "memberIds": [record["id"]],
+                        "enabled": True, "everyone": False, "personalUserId": record["id"],
+                        "domainId": record.get("domainId", LOCAL_DOMAIN), "created": record["created"]})
+        return record
+
+    def user_haystack(self, user: dict) -> str:
+        """User name, display name and email, lower-cased, cached: what `filter.searchText` scans.
+        Handlers that change those fields call `forget_haystack`."""
+        hay = self._haystacks.get(user["id"])
+        if hay is None:
+            hay = "\x00".join((user["userName"], user.get("displayName") or "",
+                               user.get("emailAddress") or "")).lower()
+            self._haystacks[user["id"]] = hay
+        return hay
+
+    def user_name_rank(self, user_id: int) -> int:
+        """Position of the user in case-insensitive user-name order (then id), cached until a user is added."""
+        if self._name_rank is None:
+            ordered = sorted(self.users.values(), key=lambda u: (u["userName"].lower(), u["id"]))
+            self._name_rank = {u["id"]: n for n, u in enumerate(ordered)}
+        return self._name_rank[user_id]
+
+    def forget_haystack(self, user_id: int):
+        self._haystacks.pop(user_id, None)
+
+    def add_group(self, group: dict) -> dict:
+        self.groups[group["id"]] = group
+        self._index_group(group)
+        return group
+
+    def rename_group(self, group: dict, name: str):
+        key = (group.get("domainId", LOCAL_DOMAIN), group["name"].lower())
+        if self._groups_by_name.get(key) == group["id"]:
+            del self._groups_by_name[key]
+        group["name"] = name
+        self._groups_by_name[(group.get("domainId", LOCAL_DOMAIN), name.lower())] = group["id"]
+
+    def delete_group(self, group: dict):
+        key = (group.get("domainId", LOCAL_DOMAIN), group["name"].lower())
+        if self._groups_by_name.get(key) == group["id"]:
+            del self._groups_by_name[key]
+        for uid in group.get("memberIds", []):
+            self._groups_of_user.get(uid, set()).discard(group["id"])
+        del self.groups[group["id"]]
+
+    def is_member(self, group: dict, user_id: int) -> bool:
+        if group.get("everyone"):
+            return user_id in self.users
+        return group["id"] in self._groups_of_user.get(user_id, ())
+
+    def add_member(self, group: dict, user_id: int) -> bool:
+        """False when the user already was a member."""
+        if self.is_member(group, user_id):
+            return False
+        group.setdefault("memberIds", []).append(user_id)
+        self._groups_of_user.setdefault(user_id, set()).add(group["id"])
+        return True
+
+    def remove_member(self, group: dict, user_id: int) -> bool:
+        """False when the user was not a member."""
+        if group.get("everyone") or not self.is_member(group, user_id):
+            return False
+        group["memberIds"].remove(user_id)
+        self._groups_of_user[user_id].discard(group["id"])
+        return True
 
     def to_dict(self) -> dict:
         with self.lock:
             data = {t: list(getattr(self, t).values()) for t in TABLES}
-            data.update(settings=self.settings, roles=self.roles, clockOffset=self.clock_offset,
+            data.update(settings=self.settings, roles=self.roles, roleIds=self.role_ids, clockOffset=self.clock_offset,
                         tokens=self.tokens, refreshTokens=self.refresh_tokens, sessions=self.sessions,
                         nextId=self.next_id)
             return copy.deepcopy(data)
@@ -111,8 +227,10 @@ class State:
         with self.lock:
             for table in TABLES:
                 setattr(self, table, {row["id"]: row for row in data.get(table, [])})
+            self.reindex()
             self.settings = data["settings"]
             self.roles = data["roles"]
+            self.role_ids = data.get("roleIds") or {name: n for n, name in enumerate(self.roles, start=1)}
             self.clock_offset = data.get("clockOffset", 0.0)
             self.tokens = data.get("tokens", {})
             self.refresh_tokens = data.get("refreshTokens", {})
@@ -155,14 +273,25 @@ class State:
         return _secrets.token_urlsafe(32)
 
     # ---- finders (also used by tests) ------------------------------------
-    def user_by_name(self, user_name: str) -> dict | None:
+    def user_by_name(self, user_name: str, domain_id: int | None = None) -> dict | None:
+        """Case-insensitive. Without `domain_id`: the local user first, then a directory user of that name."""
         wanted = (user_name or "").lower()
-        return next((u for u in self.users.values() if u["userName"].lower() == wanted), None)
+        domains = [domain_id] if domain_id is not None else [LOCAL_DOMAIN, *sorted(self.domains)]
+        for domain in domains:
+            user = self.users.get(self._users_by_name.get((domain, wanted)))
+            if user is not None and user["userName"].lower() == wanted:
+                return user
+        return None
 
-    def group_by_name(self, name: str) -> dict | None:
-        wanted = name.lower()
-        return next((g for g in self.groups.values()
-                     if g["name"].lower() == wanted and not g.get("personalUserId")), None)
+    def group_by_name(self, name: str, domain_id: int | None = None) -> dict | None:
+        """A non-personal group by case-insensitive name (local first unless `domain_id` is given)."""
+        wanted = (name or "").lower()
+        domains = [domain_id] if domain_id is not None else [LOCAL_DOMAIN, *sorted(self.domains)]
+        for domain in domains:
+            group = self.groups.get(self._groups_by_name.get((domain, wanted)))
+            if group is not None and group["name"].lower() == wanted:
+                return group
+        return None
 
     def folder_by_name(self, name: str) -> dict | None:
         return next((f for f in self.folders.values() if f["folderName"] == name), None)
@@ -178,11 +307,20 @@ class State:
         return sorted(self.accessRequests.values(), key=lambda r: r["id"])
 
     def everyone_group(self) -> dict:
-        return next(g for g in self.groups.values() if g.get("everyone"))
+        return self.groups[min(self._everyone_ids)]
+
+    def role_names(self, user: dict) -> list[str]:
+        """Roles assigned to the user directly, then through its groups (in that order, no repeats)."""
+        names = list(dict.fromkeys(user.get("roles", [])))
+        for gid in sorted(self.group_ids_of(user)):
+            for role in self.groups[gid].get("roles", []):
+                if role not in names:
+                    names.append(role)
+        return names
 
     def role_permissions(self, user: dict) -> list[str]:
         names: list[str] = []
-        for role in user.get("roles", []):
+        for role in self.role_names(user):
             for perm in self.roles.get(role, []):
                 if perm not in names:
                     names.append(perm)
@@ -194,13 +332,8 @@ class State:
 
     def group_ids_of(self, user: dict) -> set[int]:
         """Everyone + personal group + explicit memberships (enabled groups only)."""
-        out = set()
-        for group in self.groups.values():
-            if not group.get("enabled", True):
-                continue
-            if group.get("everyone") or user["id"] in group.get("memberIds", []):
-                out.add(group["id"])
-        return out
+        candidates = self._everyone_ids | self._groups_of_user.get(user["id"], set())
+        return {gid for gid in candidates if gid in self.groups and self.groups[gid].get("enabled", True)}
 
     def group_member_ids(self, group: dict) -> list[int]:
         if group.get("everyone"):

@@ -16,10 +16,9 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from connector.access import ConnectorAccess
-from connector.secretserver import AuthenticationFailed, SecretServerError
-from connector.services.audit import AuditWriteError
-from connector.services.connection import ConnectorNotConfigured
-from connector.services.signin import MSG_NO_PERMISSION, MSG_NOT_CONFIGURED, MSG_UNAVAILABLE, bearer_check
+from connector.errors import ConnectorError, NotConfigured
+from connector.messages import MSG_NO_PERMISSION, MSG_UNAVAILABLE
+from connector.services.signin import BearerTokenRefused, bearer_check
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -57,11 +56,11 @@ class SecretServerBearerAuthentication(BaseAuthentication):
     def _check(self, token, key, request, now):
         try:
             outcome = bearer_check(token, request=request._request, now=now)
-        except AuthenticationFailed:
-            raise exceptions.AuthenticationFailed("Secret Server refused the access token.") from None
-        except ConnectorNotConfigured:
-            raise ServiceUnavailable(MSG_NOT_CONFIGURED) from None
-        except (SecretServerError, AuditWriteError):
+        except BearerTokenRefused as exc:  # DRF's 401 carries the WWW-Authenticate challenge
+            raise exceptions.AuthenticationFailed(exc.message) from None
+        except NotConfigured as exc:
+            raise ServiceUnavailable(exc.message) from None
+        except ConnectorError:  # Secret Server down, or the audit row could not be written
             raise ServiceUnavailable() from None
         if not outcome.allowed:
             raise exceptions.PermissionDenied(MSG_NO_PERMISSION)

@@ -6,35 +6,33 @@ regenerate, an update that had to generate one) is the only place it ever appear
 
 Every read carries ``revision``. A write that sends it back (PUT/PATCH body, token POST body, DELETE
 ``?revision=``) is refused with 409 ``{"detail", "current"}`` if the endpoint changed since; nothing is
-written. A write without it is not checked (clients older than the field).
+written. A write without it is not checked (clients older than the field). Every failure is a
+``ConnectorError`` rendered by the one exception handler (connector/api/errors.py).
 """
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connector.access import IsConnectorAdministrator, IsConnectorStaffReadOnly
-from connector.secretserver import NotFound, SecretServerError, Unavailable
-from connector.services.audit import AuditWriteError
-from connector.services.connection import ConnectorNotConfigured
+from connector.api.errors import (
+    FIELD_ERRORS,
+    NOT_FOUND,
+    SAVED_NOT_MIRRORED,
+    SECRET_SERVER_REFUSED,
+    UNAVAILABLE,
+)
 from connector.services.endpoints import (
     MAPPING_ROLES,
     MAPPING_TYPES,
-    EndpointConflict,
-    EndpointMirrorFailed,
-    EndpointNotFound,
     endpoint_create,
     endpoint_delete,
-    endpoint_error_message,
     endpoint_get,
     endpoint_list,
     endpoint_token_regenerate,
     endpoint_update,
 )
-from connector.services.locks import WritesBusy
 
 ROLE_NAMES = MAPPING_ROLES["Container"]
 
@@ -54,6 +52,7 @@ class EndpointOutputSerializer(serializers.Serializer):
     token_issued_at = serializers.DateTimeField(allow_null=True)
     token_expires_at = serializers.DateTimeField(allow_null=True)
     permission_mappings = MappingSerializer(many=True)
+    allow_sensitive_reads = serializers.BooleanField(help_text="SCIM may read sensitive secret values (audited).")
     revision = serializers.IntegerField(help_text="Bumped on every change; send it back on PUT/PATCH to refuse "
                                                   "a stale write (409).")
 
@@ -71,6 +70,9 @@ class EndpointInputSerializer(serializers.Serializer):
                                      trim_whitespace=False, style={"input_type": "password"},
                                      help_text="Write-only. On update, blank or missing keeps the current one.")
     permission_mappings = MappingSerializer(many=True, required=False)
+    allow_sensitive_reads = serializers.BooleanField(
+        required=False, help_text="Optional (default false on create; missing keeps it on update): SCIM may read "
+                                  "sensitive secret values through GET /v2/PrivilegedData/GetFields, each read audited.")
     revision = serializers.IntegerField(
         min_value=0, required=False,
         help_text="Optional. The revision the change is based on (from a read). If the endpoint has been changed "
@@ -85,50 +87,20 @@ class EndpointRevisionInputSerializer(serializers.Serializer):
 
 CONFLICT_RESPONSE = OpenApiResponse(
     response=inline_serializer("EndpointConflict", {"detail": serializers.CharField(),
-                                                    "current": EndpointOutputSerializer()}),
-    description="The endpoint was changed since `revision`; `current` is what Secret Server holds now.")
-ERROR_RESPONSE = inline_serializer("EndpointError", {"message": serializers.CharField()})
-UPDATE_RESPONSES = {  # PUT and PATCH answer alike
-    200: EndpointWithTokenOutputSerializer, 400: OpenApiResponse(description="Field errors"),
-    404: ERROR_RESPONSE, 409: CONFLICT_RESPONSE, 502: ERROR_RESPONSE, 503: ERROR_RESPONSE,
-}
-
-
-def _no_store(response):
-    add_never_cache_headers(response)
-    patch_cache_control(response, no_store=True, private=True)
-    return response
+                                                    "current": EndpointOutputSerializer(required=False)}),
+    description="The endpoint was changed since `revision`; `current` is what Secret Server holds now. "
+                "Also: another save is in progress (`Retry-After: 1`, no `current`).")
+WRITE_RESPONSES = {400: FIELD_ERRORS, 404: NOT_FOUND, 409: CONFLICT_RESPONSE, 500: SAVED_NOT_MIRRORED,
+                   502: SECRET_SERVER_REFUSED, 503: UNAVAILABLE}
+UPDATE_RESPONSES = {200: EndpointWithTokenOutputSerializer, **WRITE_RESPONSES}  # PUT and PATCH answer alike
 
 
 def _with_token(result, http_status):
     data = EndpointWithTokenOutputSerializer(
         {**vars(result.endpoint), "token": result.token.value if result.token else None}).data
-    return _no_store(Response(data, status=http_status))
-
-
-def _failure(exc) -> Response:
-    """Service exceptions as responses: field errors 400, missing 404, stale revision 409, Secret Server 502/503."""
-    if isinstance(exc, WritesBusy):
-        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT, headers={"Retry-After": "1"})
-    if isinstance(exc, EndpointConflict):
-        return Response({"detail": exc.message, "current": EndpointOutputSerializer(exc.current).data},
-                        status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, ValidationError):
-        return Response(exc.message_dict if hasattr(exc, "error_dict") else {"message": exc.messages}, status=400)
-    if isinstance(exc, (EndpointNotFound, NotFound)):
-        raise Http404("Endpoint not found.")
-    if isinstance(exc, ConnectorNotConfigured):
-        return Response({"message": exc.message}, status=503)
-    message = endpoint_error_message(exc)
-    if isinstance(exc, EndpointMirrorFailed):
-        return Response({"message": message}, status=500)
-    if isinstance(exc, (AuditWriteError, Unavailable)):
-        return Response({"message": message}, status=503)
-    return Response({"message": message}, status=502)
-
-
-SERVICE_ERRORS = (ValidationError, EndpointConflict, EndpointNotFound, ConnectorNotConfigured, EndpointMirrorFailed,
-                  AuditWriteError, SecretServerError)
+    response = Response(data, status=http_status)
+    add_never_cache_headers(response)  # Cache-Control: ... no-store, private
+    return response
 
 
 class _EndpointApi(APIView):
@@ -137,42 +109,40 @@ class _EndpointApi(APIView):
             return [IsConnectorStaffReadOnly()]
         return [IsConnectorAdministrator()]
 
+    def error_current(self, endpoint) -> dict:
+        """``current`` of a 409 (connector/api/errors.py): the endpoint as Secret Server holds it now."""
+        return EndpointOutputSerializer(endpoint).data
+
 
 class EndpointListCreateApi(_EndpointApi):
-    @extend_schema(operation_id="endpoints_list", responses={200: EndpointOutputSerializer(many=True)},
+    @extend_schema(operation_id="endpoints_list",
+                   responses={200: EndpointOutputSerializer(many=True), 502: SECRET_SERVER_REFUSED, 503: UNAVAILABLE},
                    summary="List endpoints (synced from Secret Server first)")
     def get(self, request):
-        try:
-            endpoints = endpoint_list()
-        except SERVICE_ERRORS as exc:
-            return _failure(exc)
+        endpoints = endpoint_list()
         return Response(EndpointOutputSerializer(endpoints, many=True).data)
 
     @extend_schema(operation_id="endpoints_create", request=EndpointInputSerializer,
-                   responses={201: EndpointWithTokenOutputSerializer, 400: OpenApiResponse(description="Field errors"),
-                              502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
+                   responses={201: EndpointWithTokenOutputSerializer, **WRITE_RESPONSES},
                    summary="Create an endpoint; the response shows its token once")
     def post(self, request):
         serializer = EndpointInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            result = endpoint_create(request=request, name=data.get("name", ""), url=data.get("url", ""),
-                                     username=data.get("username", ""), password=data.get("password", ""),
-                                     permission_mappings=data.get("permission_mappings"))
-        except SERVICE_ERRORS as exc:
-            return _failure(exc)
+        result = endpoint_create(request=request, name=data.get("name", ""), url=data.get("url", ""),
+                                 username=data.get("username", ""), password=data.get("password", ""),
+                                 permission_mappings=data.get("permission_mappings"),
+                                 allow_sensitive_reads=data.get("allow_sensitive_reads", False))
         return _with_token(result, status.HTTP_201_CREATED)
 
 
 class EndpointDetailApi(_EndpointApi):
-    @extend_schema(operation_id="endpoints_retrieve", responses={200: EndpointOutputSerializer, 404: ERROR_RESPONSE},
+    @extend_schema(operation_id="endpoints_retrieve",
+                   responses={200: EndpointOutputSerializer, 404: NOT_FOUND, 502: SECRET_SERVER_REFUSED,
+                              503: UNAVAILABLE},
                    summary="Read one endpoint, fresh from Secret Server")
     def get(self, request, pk):
-        try:
-            endpoint = endpoint_get(pk)
-        except SERVICE_ERRORS as exc:
-            return _failure(exc)
+        endpoint = endpoint_get(pk)
         return Response(EndpointOutputSerializer(endpoint).data)
 
     def _update(self, request, pk, *, partial):
@@ -184,10 +154,7 @@ class EndpointDetailApi(_EndpointApi):
             for key in ("name", "url", "username"):
                 data.setdefault(key, "")
             data.setdefault("permission_mappings", [])
-        try:
-            result = endpoint_update(pk, request=request, expected_revision=expected_revision, **data)
-        except SERVICE_ERRORS as exc:
-            return _failure(exc)
+        result = endpoint_update(pk, request=request, expected_revision=expected_revision, **data)
         if result.token:
             return _with_token(result, status.HTTP_200_OK)
         return Response(EndpointOutputSerializer(result.endpoint).data)
@@ -207,30 +174,22 @@ class EndpointDetailApi(_EndpointApi):
     @extend_schema(operation_id="endpoints_destroy", request=None,
                    parameters=[OpenApiParameter("revision", int, required=False, description=(
                        "Optional. Refuse (409, nothing deleted) if the endpoint is no longer at this revision."))],
-                   responses={204: None, 404: ERROR_RESPONSE, 409: CONFLICT_RESPONSE, 502: ERROR_RESPONSE,
-                              503: ERROR_RESPONSE},
+                   responses={204: None, **WRITE_RESPONSES},
                    summary="Delete (deactivate) an endpoint; its token stops working at once")
     def delete(self, request, pk):
         revision = EndpointRevisionInputSerializer(data=request.query_params)
         revision.is_valid(raise_exception=True)
-        try:
-            endpoint_delete(pk, request=request, expected_revision=revision.validated_data.get("revision"))
-        except SERVICE_ERRORS as exc:
-            return _failure(exc)
+        endpoint_delete(pk, request=request, expected_revision=revision.validated_data.get("revision"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class EndpointTokenApi(_EndpointApi):
     @extend_schema(operation_id="endpoints_token_regenerate", request=EndpointRevisionInputSerializer,
-                   responses={200: EndpointWithTokenOutputSerializer, 404: ERROR_RESPONSE, 409: CONFLICT_RESPONSE,
-                              502: ERROR_RESPONSE, 503: ERROR_RESPONSE},
+                   responses={200: EndpointWithTokenOutputSerializer, **WRITE_RESPONSES},
                    summary="Generate a new token (shown once); the old one fails at once")
     def post(self, request, pk):
         revision = EndpointRevisionInputSerializer(data=request.data)
         revision.is_valid(raise_exception=True)
-        try:
-            result = endpoint_token_regenerate(pk, request=request,
-                                               expected_revision=revision.validated_data.get("revision"))
-        except SERVICE_ERRORS as exc:
-            return _failure(exc)
+        result = endpoint_token_regenerate(pk, request=request,
+                                           expected_revision=revision.validated_data.get("revision"))
         return _with_token(result, status.HTTP_200_OK)

@@ -27,6 +27,10 @@ class EndpointForm(forms.Form):
                                error_messages={"required": MSG_PASSWORD_REQUIRED},
                                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}))
 
+    allow_sensitive_reads = forms.BooleanField(
+        label="Allow reading sensitive values", required=False,
+        help_text="Lets this endpoint read passwords and keys of secrets through SCIM "
+                  "(GET /v2/PrivilegedData/GetFields). Off by default; every such read is audited.")
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
@@ -41,7 +45,7 @@ class EndpointForm(forms.Form):
     def initial_from(cls, endpoint) -> dict:
         """The edit form's values for ``endpoint`` as Secret Server holds it (never the password)."""
         return {"name": endpoint.name, "url": endpoint.url, "username": endpoint.username,
-                "revision": endpoint.revision}
+                "allow_sensitive_reads": endpoint.allow_sensitive_reads, "revision": endpoint.revision}
 
     def endpoint_values(self) -> dict:
         """The endpoint's fields for the service (the revision goes separately as ``expected_revision``)."""

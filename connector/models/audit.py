@@ -4,8 +4,57 @@ Rows are written only by ``connector.services.audit.audit_record``. The database
 TRUNCATE through triggers (see ``connector/migrations/_audit_triggers.py``); ``row_hash`` chains each row to
 the one before it with an HMAC whose key lives outside the database.
 """
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One field of an audited change; ``path`` is dotted for nested objects."""
+
+    path: str
+    change: str  # "added", "removed", "changed", "same"
+    before: object = None
+    after: object = None
+
+
+_MISSING = object()
+
+
+def _flatten(value, prefix="") -> dict:
+    if isinstance(value, dict) and value:
+        out = {}
+        for key in value:
+            out.update(_flatten(value[key], f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return {prefix or "(value)": value}
+
+
+def audit_diff(before, after) -> list[DiffLine]:
+    """Key-by-key comparison of two JSON documents (nested objects flattened to dotted paths)."""
+    if before is None and after is None:
+        return []
+    old = _flatten(before) if before is not None else {}
+    new = _flatten(after) if after is not None else {}
+    lines = []
+    for path in sorted(old.keys() | new.keys()):
+        a, b = old.get(path, _MISSING), new.get(path, _MISSING)
+        if a is _MISSING:
+            lines.append(DiffLine(path, "added", after=b))
+        elif b is _MISSING:
+            lines.append(DiffLine(path, "removed", before=a))
+        elif a != b:
+            lines.append(DiffLine(path, "changed", a, b))
+        else:
+            lines.append(DiffLine(path, "same", a, b))
+    return lines
+
+
+def _shown(value) -> str:
+    return f"“{value}”" if isinstance(value, str) else ("null" if value is None else str(value).lower()
+                                                         if isinstance(value, bool) else str(value))
 
 
 class AuditOutcome(models.TextChoices):
@@ -65,3 +114,24 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.outcome}"
+
+    def states(self) -> tuple[object, object]:
+        """(before, after) as recorded. Settings rows written before the diff moved here nested both
+        states under ``after`` (``{"before": ..., "after": ..., "revision": n}``); those are unnested."""
+        before, after = self.before, self.after
+        if (before is None and self.action == "settings.update" and isinstance(after, dict)
+                and set(after) == {"before", "after", "revision"}):
+            return after["before"], {**after["after"], "revision": after["revision"]}
+        return before, after
+
+    def diff(self) -> list[DiffLine]:
+        """Field-by-field change between the recorded states: callers record before/after, the row diffs."""
+        return audit_diff(*self.states())
+
+    def change_summary(self) -> str:
+        """What changed, old → new, in one line (empty unless both states were recorded)."""
+        before, after = self.states()
+        if before is None or after is None:
+            return ""
+        return "; ".join(f"{line.path} {_shown(line.before)} → {_shown(line.after)}"
+                         for line in audit_diff(before, after) if line.change == "changed")

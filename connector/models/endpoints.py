@@ -21,6 +21,9 @@ class EndpointMirror(models.Model):
     token_issued_at = models.DateTimeField(null=True, blank=True)
     token_expires_at = models.DateTimeField(null=True, blank=True)
     permission_mappings = models.JSONField(default=list, blank=True)
+    allow_sensitive_reads = models.BooleanField(
+        default=False, help_text="SCIM may read sensitive secret values (PrivilegedData/GetFields); kept in the "
+                                 "endpoint's secret in Secret Server, mirrored here.")
     revision = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     synced_at = models.DateTimeField()

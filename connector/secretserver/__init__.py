@@ -15,17 +15,24 @@ A person's sign-in check: ``grant = SecretServerClient(url).password_grant(user,
 Methods (lists return tuples and walk every page):
 
     password_grant(username, password, domain=None) -> TokenGrant        (never retried)
-    refresh_grant(refresh_token) -> TokenGrant                           (never retried)
     revoke_token() -> bool
     healthcheck() -> Health                                              (anonymous)
     version() -> str
     current_user() -> CurrentUser                 .has_permission("Administer Role Permissions")
     get_user(id, include_inactive=False) -> User
-    search_users(search_text=None, include_inactive=False, domain_id=None) -> tuple[UserSummary]
+    search_users(search_text=None, include_inactive=False, domain_id=None, *, user_ids=None) -> tuple[UserSummary]
+    create_user(user_name, display_name, password, *, email_address="", enabled=True) -> User
+    update_user(user, *, display_name=None, email_address=None, enabled=None, password=None) -> User
     user_groups(user_id) -> tuple[GroupMembership]
     search_groups(search_text=None, include_inactive=False, domain_id=None) -> tuple[Group]
     get_group(id) -> Group
     group_users(id, include_inactive=False) -> tuple[GroupMembership]
+    create_group(name, *, enabled=True, fail_when_name_exists=True) -> Group
+    update_group(id, *, name, enabled=True) -> Group
+    delete_group(id) -> Deleted
+    add_group_member(group_id, user_id) -> GroupMembership
+    remove_group_member(group_id, user_id) -> Deleted
+    patch_group_members(group_id, *, added=(), removed=()) -> bool         (one call, all or nothing)
     search_folders(search_text=None, parent_folder_id=None, *, limit_to_direct_descendants=False,
                    only_root=False, permission_required=None) -> tuple[Folder]
     get_folder(id, get_all_children=False) -> Folder
@@ -55,7 +62,6 @@ Methods (lists return tuples and walk every page):
     access_request_options(secret_id) -> AccessRequestOptions
     create_access_request(secret_id, comment, start, expiration, *, ticket_number=None) -> AccessRequest
     search_access_requests(status=None, is_my_request=None) -> tuple[AccessRequest]
-    get_access_request(id) -> AccessRequest
     access_requests_for_secret(secret_id) -> tuple[AccessRequest]
     update_access_request(id, status, response_comment=None, start=None, expiration=None) -> AccessRequest
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from . import errors as E
 from . import types as T
-from .tokens import CachedTokenProvider, StaticToken, TokenProvider, request_password_grant, request_refresh_grant
+from .tokens import CachedTokenProvider, StaticToken, TokenProvider, request_password_grant
 from .transport import API_PREFIX, HttpResponse, Transport
 
 __all__ = ["SecretServerClient"]
@@ -157,10 +157,6 @@ class SecretServerClient:
         """§1 POST /oauth2/token grant_type=password; never retried; LoginFailed/PasswordExpired on refusal."""
         return request_password_grant(self.transport, username, password, domain)
 
-    def refresh_grant(self, refresh_token: str) -> T.TokenGrant:
-        """§1 POST /oauth2/token grant_type=refresh_token; never retried (refresh tokens are single-use)."""
-        return request_refresh_grant(self.transport, refresh_token)
-
     def revoke_token(self) -> bool:
         """§1 POST /api/v1/oauth-expiration: revoke the current bearer token (JSON boolean)."""
         token = self.token_provider.get_token() if self.token_provider else None
@@ -216,11 +212,45 @@ class SecretServerClient:
                          params={"includeInactive": include_inactive} if include_inactive else None)
 
     def search_users(self, search_text: str | None = None, include_inactive: bool = False,
-                     domain_id: int | None = None) -> tuple[T.UserSummary, ...]:
-        """§3 GET /api/v1/users (all pages)."""
+                     domain_id: int | None = None, *,
+                     user_ids: list[int] | tuple[int, ...] | None = None) -> tuple[T.UserSummary, ...]:
+        """§3 GET /api/v1/users (all pages); ``user_ids`` sends ``filter.userIds`` (repeated), so callers must
+        still check the ids they get back (a server that ignores the filter answers everyone)."""
         return self._list("/users", T.UserSummary.from_json, {
             "filter.searchText": search_text, "filter.includeInactive": include_inactive,
-            "filter.domainId": domain_id})
+            "filter.domainId": domain_id,
+            "filter.userIds": [int(i) for i in user_ids] if user_ids else None})
+
+    def create_user(self, user_name: str, display_name: str, password: str, *, email_address: str = "",
+                    enabled: bool = True) -> T.User:
+        """§3 POST /api/v1/users (UserCreateArgs); a password the local policy refuses -> ValidationFailed.
+
+        Not retried: a create that timed out may have happened (the caller re-reads by name).
+        """
+        body = {"userName": user_name, "displayName": display_name, "password": password,
+                "emailAddress": email_address or "", "enabled": bool(enabled), "isApplicationAccount": False}
+        return self._parse(self._call("POST", "/users", json_body=body, retry=False, secrets=[password]),
+                           T.User.from_json)
+
+    def update_user(self, user: T.User | T.UserSummary, *, display_name: str | None = None,
+                    email_address: str | None = None, enabled: bool | None = None,
+                    password: str | None = None) -> T.User:
+        """§3 PUT /api/v1/users/{id} (UserUpdateArgs, the whole object as the PowerShell module sends it).
+
+        ``None`` keeps the current value; the password is sent only when given. Retried: the PUT is idempotent.
+        """
+        body = {"id": user.id, "userName": user.user_name,
+                "displayName": user.display_name if display_name is None else display_name,
+                "emailAddress": user.email_address if email_address is None else email_address,
+                "enabled": user.enabled if enabled is None else bool(enabled),
+                "isLockedOut": getattr(user, "is_locked_out", False),
+                "isApplicationAccount": getattr(user, "is_application_account", False)}
+        secrets = []
+        if password:
+            body["password"] = password
+            secrets.append(password)
+        return self._parse(self._call("PUT", f"/users/{_seg(user.id)}", json_body=body, retry=True,
+                                      secrets=secrets), T.User.from_json)
 
     def user_groups(self, user_id: int) -> tuple[T.GroupMembership, ...]:
         """§3 GET /api/v1/users/{id}/groups (all pages)."""
@@ -241,6 +271,45 @@ class SecretServerClient:
         """§3 GET /api/v1/groups/{id}/users (all pages)."""
         return self._list(f"/groups/{_seg(group_id)}/users", T.GroupMembership.from_json,
                           {"filter.includeInactiveUsersForGroup": include_inactive or None})
+
+    def create_group(self, name: str, *, enabled: bool = True, fail_when_name_exists: bool = True) -> T.Group:
+        """§3 POST /api/v1/groups (GroupCreateArgs). ``failWhenNameExists`` is on by default: without it Secret
+        Server creates the group under a suffixed name instead of refusing. Not retried."""
+        body = {"name": name, "enabled": bool(enabled), "failWhenNameExists": bool(fail_when_name_exists)}
+        return self._parse(self._call("POST", "/groups", json_body=body, retry=False), T.Group.from_json)
+
+    def update_group(self, group_id: int, *, name: str, enabled: bool = True) -> T.Group:
+        """§3 PUT /api/v1/groups/{id} (GroupUpdateArgs: ``id`` equal to the path); retried (idempotent)."""
+        body = {"id": int(group_id), "name": name, "enabled": bool(enabled)}
+        return self._parse(self._call("PUT", f"/groups/{_seg(group_id)}", json_body=body, retry=True),
+                           T.Group.from_json)
+
+    def delete_group(self, group_id: int) -> T.Deleted:
+        """§3 DELETE /api/v1/groups/{id} -> DeletedModel (not retried)."""
+        return self._parse(self._call("DELETE", f"/groups/{_seg(group_id)}", retry=False), T.Deleted.from_json)
+
+    def add_group_member(self, group_id: int, user_id: int) -> T.GroupMembership:
+        """§3 POST /api/v1/groups/{id}/users ``{"userId": N}`` -> GroupUserModel (not retried)."""
+        resp = self._call("POST", f"/groups/{_seg(group_id)}/users", json_body={"userId": int(user_id)},
+                          retry=False)
+        if resp.data is True:  # a bare success flag: build the pair from what we sent
+            return T.GroupMembership(int(group_id), "", int(user_id), "")
+        return self._parse(resp, T.GroupMembership.from_json)
+
+    def patch_group_members(self, group_id: int, *, added: list[int] | tuple[int, ...] = (),
+                            removed: list[int] | tuple[int, ...] = ()) -> bool:
+        """§3 PATCH /api/v1/groups/{id}/users (the bulk membership call the contract names; SPEC
+        GroupMembershipPatchModel ``{"addedUserIds": [...], "removeUserIds": [...]}``): one round trip, all or
+        nothing (docs/secretserver-api-extensions.md §2). Not retried."""
+        body = {"addedUserIds": [int(i) for i in added], "removeUserIds": [int(i) for i in removed]}
+        resp = self._call("PATCH", f"/groups/{_seg(group_id)}/users", json_body=body, retry=False)
+        return resp.data is True or not isinstance(resp.data, dict) or bool(
+            {str(k).lower(): v for k, v in resp.data.items()}.get("success", True))
+
+    def remove_group_member(self, group_id: int, user_id: int) -> T.Deleted:
+        """§3 DELETE /api/v1/groups/{id}/users/{userId} -> DeletedModel (not retried)."""
+        return self._parse(self._call("DELETE", f"/groups/{_seg(group_id)}/users/{_seg(user_id)}", retry=False),
+                           T.Deleted.from_json)
 
     # ---- §4 folders ------------------------------------------------------------------------------------
     def search_folders(self, search_text: str | None = None, parent_folder_id: int | None = None, *,
@@ -274,6 +343,37 @@ class SecretServerClient:
         """§4 DELETE /api/v1/folders/{id} (not retried)."""
         return self._parse(self._call("DELETE", f"/folders/{_seg(folder_id)}"), T.Deleted.from_json)
 
+    def update_folder(self, folder: T.Folder, *, name: str | None = None, parent_folder_id: int | None = None,
+                      inherit_permissions: bool | None = None) -> T.Folder:
+        """§4 PUT /api/v1/folders/{id} (FolderModel body; idempotent, retried). ``None`` keeps a value."""
+        body = {"id": folder.id, "folderName": folder.folder_name if name is None else name,
+                "parentFolderId": folder.parent_folder_id if parent_folder_id is None else parent_folder_id,
+                "folderTypeId": folder.folder_type_id,
+                "inheritPermissions": folder.inherit_permissions if inherit_permissions is None else inherit_permissions,
+                "inheritSecretPolicy": folder.inherit_secret_policy, "secretPolicyId": folder.secret_policy_id}
+        return self._parse(self._call("PUT", f"/folders/{_seg(folder.id)}", json_body=body, retry=True),
+                           T.Folder.from_json)
+
+    def all_folder_permissions(self) -> tuple[T.FolderPermission, ...]:
+        """§4 GET /api/v1/folder-permissions without a folder filter: every own row the caller may view."""
+        return self._list("/folder-permissions", T.FolderPermission.from_json, {})
+
+    def get_folder_permission(self, permission_id: int) -> T.FolderPermission:
+        """GET /api/v1/folder-permissions/{id} (EXTENSION, docs/secretserver-api-extensions.md §4)."""
+        return self._get(f"/folder-permissions/{_seg(permission_id)}", T.FolderPermission.from_json)
+
+    def update_folder_permission(self, permission_id: int, folder_access_role_name: str,
+                                 secret_access_role_name: str) -> T.FolderPermission:
+        """PUT /api/v1/folder-permissions/{id} (EXTENSION, body UNCONFIRMED; idempotent, retried)."""
+        body = {"id": permission_id, "folderAccessRoleName": folder_access_role_name,
+                "secretAccessRoleName": secret_access_role_name}
+        return self._parse(self._call("PUT", f"/folder-permissions/{_seg(permission_id)}", json_body=body,
+                                      retry=True), T.FolderPermission.from_json)
+
+    def delete_folder_permission(self, permission_id: int) -> T.Deleted:
+        """§4 DELETE /api/v1/folder-permissions/{id} (not retried)."""
+        return self._parse(self._call("DELETE", f"/folder-permissions/{_seg(permission_id)}"), T.Deleted.from_json)
+
     def folder_permissions(self, folder_id: int) -> tuple[T.FolderPermission, ...]:
         """§4 GET /api/v1/folder-permissions?filter.folderId= (all pages)."""
         return self._list("/folder-permissions", T.FolderPermission.from_json, {"filter.folderId": folder_id})
@@ -301,10 +401,16 @@ class SecretServerClient:
             "filter.includeSubFolders": include_sub_folders or None, "filter.secretTemplateId": secret_template_id,
             "filter.permissionRequired": permission_required})
 
-    def get_secret(self, secret_id: int, include_inactive: bool = False) -> T.Secret:
-        """§5 GET /api/v1/secrets/{id}; AccessDenied / ApprovalRequired per the "Decisions" table."""
-        resp = self._call("GET", f"/secrets/{_seg(secret_id)}",
-                          params={"includeInactive": True} if include_inactive else None)
+    def get_secret(self, secret_id: int, include_inactive: bool = False, *,
+                   no_auto_checkout: bool = False) -> T.Secret:
+        """§5 GET /api/v1/secrets/{id}; AccessDenied / ApprovalRequired per the "Decisions" table.
+
+        ``no_auto_checkout``: a check-out secret is refused instead of being checked out to the caller.
+        """
+        params = {"includeInactive": True} if include_inactive else {}
+        if no_auto_checkout:
+            params["noAutoCheckout"] = True
+        resp = self._call("GET", f"/secrets/{_seg(secret_id)}", params=params or None)
         return self._parse(resp, T.Secret.from_json)
 
     def secret_state(self, secret_id: int) -> T.SecretState:
@@ -425,10 +531,6 @@ class SecretServerClient:
         return self._list("/secret-access-requests", T.AccessRequest.from_json,
                           {"filter.status": status, "filter.isMyRequest": is_my_request,
                            "filter.secretId": secret_id, "filter.requestingUserId": requesting_user_id})
-
-    def get_access_request(self, request_id: int) -> T.AccessRequest:
-        """§7 GET /api/v1/secret-access-requests/{id}."""
-        return self._get(f"/secret-access-requests/{_seg(request_id)}", T.AccessRequest.from_json)
 
     def access_requests_for_secret(self, secret_id: int) -> tuple[T.AccessRequest, ...]:
         """§7 GET /api/v1/secret-access-requests/secrets/{secretId}: the caller's requests (all pages)."""

@@ -16,6 +16,7 @@ import random
 import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -76,6 +77,11 @@ def _retry_after(resp) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         return None
+
+
+CALL_COUNTER: ContextVar[list[int] | None] = ContextVar("secret_server_call_counter", default=None)
+"""Set it to ``[0]`` around a unit of work (one SCIM request) to count the HTTP requests sent to Secret
+Server in it, retries and token grants included; ``None`` (the default) counts nothing."""
 
 
 class Transport:
@@ -172,6 +178,9 @@ class Transport:
     def _once(self, method, path, params, json_body, form, token, token_call, secrets, expect_json, deadline,
               attempt) -> HttpResponse:
         url = self.base_url + path
+        counter = CALL_COUNTER.get()
+        if counter is not None:
+            counter[0] += 1
         headers = {}
         if token:
             headers["Authorization"] = f"Bearer {token}"

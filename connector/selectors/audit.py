@@ -1,16 +1,13 @@
-"""Reads for the audit trail browser: keyset pages, one event with its diff, the cached chain check and the
-last anchor published to Secret Server (cached)."""
+"""Reads for the audit trail browser: keyset pages and one event with its diff (database only; the chain
+check and the published anchor are services: connector/services/audit_status.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 
 from connector.filters import AuditEventFilterSet
 from connector.keyset import Keyset, KeysetOrder, KeysetPage
 from connector.models import AuditEvent
-from connector.services.audit import ChainStatus, audit_chain_verify
 
 # (time, id): the indexes (time), (actor_name, time), (action, time), (outcome, time) end with the row id
 # implicitly on SQLite and are followed by an incremental sort of ties on PostgreSQL, so every filtered
@@ -25,11 +22,6 @@ LIST_COLUMNS = ("id", "seq", "time", "actor_name", "source_ip", "action", "targe
 EXPORT_COLUMNS = ("seq", "time", "actor_name", "source_ip", "request_id", "action", "target_type", "target_id",
                   "target_repr", "outcome", "message", "before", "after", "row_hash")
 EXPORT_CHUNK = 2000
-VERIFY_LAST = 1000
-VERIFY_CACHE_KEY = "connector:audit:verify-last"
-VERIFY_CACHE_SECONDS = 60
-ANCHOR_CACHE_SECONDS = 300  # the published anchor: Secret Server is asked at most every 5 minutes
-ANCHOR_FAILURE_CACHE_SECONDS = 60  # ... and at most every minute while it fails
 
 
 def audit_event_filterset(data=None) -> AuditEventFilterSet:
@@ -49,92 +41,3 @@ def audit_event_export_rows(*, filterset: AuditEventFilterSet, sort: str | None)
 
 def audit_event_get(seq: int) -> AuditEvent:
     return get_object_or_404(AuditEvent, seq=seq)
-
-
-def audit_verification_status(*, refresh: bool = False) -> ChainStatus:
-    """The newest VERIFY_LAST rows checked, cached for a minute so the list page stays cheap.
-
-    A full walk of a large trail takes minutes; that is ``manage.py verify_audit``'s job.
-    """
-    status = None if refresh else cache.get(VERIFY_CACHE_KEY)
-    if status is None:
-        status = audit_chain_verify(last=VERIFY_LAST)
-        cache.set(VERIFY_CACHE_KEY, status, VERIFY_CACHE_SECONDS)
-    return status
-
-
-@dataclass(frozen=True)
-class AnchorStatus:
-    """The last anchor published to Secret Server, for the verification box.
-
-    ``state``: "ok" (the local chain still holds it), "missing" (it does not: rows were deleted),
-    "none" (never published), "unavailable" (Secret Server failed), "not_configured".
-    """
-
-    state: str
-    seq: int | None = None
-    at: object = None
-
-
-def audit_anchor_status(*, refresh: bool = False) -> AnchorStatus:
-    """Cached read of the published anchor (never one Secret Server call per page view), then one local lookup."""
-    from connector.services.audit_anchor import ANCHOR_CACHE_KEY, AuditAnchorError, audit_anchor_record_fetch
-    from connector.services.connection import connector_is_configured
-
-    cached = None if refresh else cache.get(ANCHOR_CACHE_KEY)
-    if cached is None:
-        if not connector_is_configured():
-            return AnchorStatus("not_configured")
-        try:
-            record = audit_anchor_record_fetch()
-        except AuditAnchorError:
-            cached, seconds = {"state": "unavailable"}, ANCHOR_FAILURE_CACHE_SECONDS
-        else:
-            seconds = ANCHOR_CACHE_SECONDS
-            cached = ({"state": "none"} if record is None else
-                      {"seq": record.anchor.seq, "row_hash": record.anchor.row_hash, "at": record.at})
-        cache.set(ANCHOR_CACHE_KEY, cached, seconds)
-    if "seq" not in cached:
-        return AnchorStatus(cached["state"])
-    in_chain = AuditEvent.objects.filter(seq=cached["seq"], row_hash=cached["row_hash"]).exists()
-    return AnchorStatus("ok" if in_chain else "missing", cached["seq"], cached["at"])
-
-
-@dataclass(frozen=True)
-class DiffLine:
-    path: str
-    change: str  # "added", "removed", "changed", "same"
-    before: object = None
-    after: object = None
-
-
-_MISSING = object()
-
-
-def _flatten(value, prefix="") -> dict:
-    if isinstance(value, dict) and value:
-        out = {}
-        for key in value:
-            out.update(_flatten(value[key], f"{prefix}.{key}" if prefix else str(key)))
-        return out
-    return {prefix or "(value)": value}
-
-
-def audit_diff(before, after) -> list[DiffLine]:
-    """Key-by-key comparison of two JSON documents (nested objects flattened to dotted paths)."""
-    if before is None and after is None:
-        return []
-    old = _flatten(before) if before is not None else {}
-    new = _flatten(after) if after is not None else {}
-    lines = []
-    for path in sorted(old.keys() | new.keys()):
-        a, b = old.get(path, _MISSING), new.get(path, _MISSING)
-        if a is _MISSING:
-            lines.append(DiffLine(path, "added", after=b))
-        elif b is _MISSING:
-            lines.append(DiffLine(path, "removed", before=a))
-        elif a != b:
-            lines.append(DiffLine(path, "changed", a, b))
-        else:
-            lines.append(DiffLine(path, "same", a, b))
-    return lines

@@ -11,7 +11,8 @@ from datetime import datetime
 from connector.models import AuditEvent
 
 MESSAGES_LIMIT = 50
-_COLUMNS = ("seq", "time", "actor_name", "action", "target_type", "target_repr", "outcome", "message")
+_COLUMNS = ("seq", "time", "actor_name", "action", "target_type", "target_repr", "outcome", "message", "before",
+            "after")
 
 
 @dataclass(frozen=True)
@@ -34,4 +35,11 @@ def recent_messages(*, limit: int = MESSAGES_LIMIT) -> list[Message]:
     rows = (AuditEvent.objects.exclude(outcome="intent").order_by("-time", "-id")
             .only(*_COLUMNS)[:max(1, min(limit, 200))])
     return [Message(e.seq, e.time, e.actor_name or "—", e.action, e.target_repr or e.target_type or "",
-                    e.outcome, e.message.strip().removesuffix(":")) for e in rows]
+                    e.outcome, _text(e)) for e in rows]
+
+
+def _text(event: AuditEvent) -> str:
+    """The row's message, then what changed (old → new) when it recorded both states."""
+    text = event.message.strip().removesuffix(":")
+    changes = event.change_summary() if event.outcome == "success" else ""
+    return " ".join(part for part in (text, changes and f"Changed: {changes}.") if part)

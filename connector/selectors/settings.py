@@ -1,19 +1,26 @@
-"""Reads for the Home and About pages: connector status and what the SCIM side supports."""
+"""Reads for the Home and About pages: what the SCIM side supports, the version, where the log files go.
+
+No Secret Server call here: the connection status is a service (connector/services/status.py).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from connector import logfiles
-from connector.configuration import ConnectorSettings
-from connector.secretserver import SecretServerError
-from connector.services.configuration_service import settings_current
-from connector.services.connection import anonymous_client, app_client, bootstrap_get
-from connector.services.status_cache import status_cached
+from connector.configuration import (
+    ConnectorSettings,
+    SettingsDocument,
+    settings_merged_with_defaults,
+    validate_settings,
+)
+from connector.models import SettingsMirror
 
 SCIM_VERSION = "2.0"
+SETTINGS_CACHE_KEY = "connector:settings:current:v1"
 
 
 def connector_version() -> str:
@@ -21,53 +28,18 @@ def connector_version() -> str:
 
 
 def scim_features(current: ConnectorSettings) -> list[tuple[str, str]]:
-    """What the SCIM side offers today, said plainly (no claim that no code backs).
-
-    The SCIM protocol endpoints (/Users, /Groups, /Bulk) are not served yet; what exists is the
-    per-endpoint bearer token and its verification, and the limits that the SCIM service will enforce.
-    """
+    """What the SCIM service (scim/, under ``/v2``) serves today, said plainly."""
     return [
-        ("SCIM protocol endpoints", "not served yet by this version (Users, Groups, Bulk are planned)"),
+        ("SCIM protocol endpoints", "served under /v2: Users and Groups (Secret Server users and groups), Bulk, "
+                                    "ServiceProviderConfig, ResourceTypes, Schemas"),
         ("Endpoint authentication", "bearer token per endpoint (verified in constant time; revocable at once)"),
+        ("Filtering and paging", f"exact filters (eq, co, sw, ew, gt, ge, lt, le, pr, and, or, not), sorting, "
+                                 f"at most {settings.SCIM_MAX_RESULTS} results per page"),
+        ("PATCH and ETags", "PATCH in the dialects Okta and Microsoft Entra send; weak ETags with If-Match"),
         ("Bulk limits (configured)", f"{current.bulk_max_operations} operations, {current.bulk_max_payload} bytes"),
-        ("Change password", "not supported (passwords are managed in Secret Server)"),
+        ("Error threshold (configured)", f"{current.error_threshold} sequential Secret Server errors disable SCIM"),
+        ("Passwords", "set through SCIM (write-only); never stored by the connector or shown"),
     ]
-
-
-@dataclass(frozen=True)
-class ConnectorStatus:
-    configured: bool
-    secret_server_url: str = ""
-    app_username: str = ""
-    reachable: bool | None = None
-    secret_server_version: str = ""
-    folder_id: int | None = None
-    secret_id: int | None = None
-
-
-def connector_status() -> ConnectorStatus:
-    """``connector_status_fresh``, computed at most once a minute across workers (services/status_cache.py)."""
-    return status_cached("home", connector_status_fresh, healthy=lambda s: not s.configured or bool(s.reachable))
-
-
-def connector_status_fresh() -> ConnectorStatus:
-    """Configured? Secret Server reachable (health check) and its version; never raises."""
-    bootstrap = bootstrap_get()
-    if bootstrap is None or not bootstrap.is_complete:
-        return ConnectorStatus(configured=False)
-    reachable, version = False, ""
-    try:
-        with anonymous_client(bootstrap.secret_server_url) as client:
-            reachable = client.healthcheck().healthy
-        if reachable:
-            try:
-                version = app_client(bootstrap).version()
-            except SecretServerError:
-                version = ""
-    except SecretServerError:
-        reachable = False
-    return ConnectorStatus(True, bootstrap.secret_server_url, bootstrap.app_username, reachable, version,
-                           bootstrap.folder_id, bootstrap.scim_secret_id)
 
 
 @dataclass(frozen=True)
@@ -84,5 +56,37 @@ def log_file_status(current: ConnectorSettings) -> LogFileStatus:
     return LogFileStatus(path is not None, current.log_frequency, str(path or ""))
 
 
-def connector_settings_for_pages() -> ConnectorSettings:
-    return settings_current()
+# --- the settings as this connector last knew them (no Secret Server call) ------------------------------
+
+def settings_cached() -> ConnectorSettings | None:
+    """The settings the configuration service last read from Secret Server (≤ 30 s old), or None."""
+    cached = cache.get(SETTINGS_CACHE_KEY)
+    if cached:
+        try:
+            return ConnectorSettings(**cached["settings"])
+        except (TypeError, KeyError):
+            cache.delete(SETTINGS_CACHE_KEY)
+    return None
+
+
+def settings_mirrored() -> SettingsDocument | None:
+    """The local mirror of the settings document (written after every save and sync), if it is usable."""
+    row = SettingsMirror.objects.filter(singleton=1).first()
+    if row is None:
+        return None
+    merged = settings_merged_with_defaults(row.settings)
+    if validate_settings(merged):
+        return None
+    return SettingsDocument(ConnectorSettings(**merged), row.revision)
+
+
+def settings_local() -> ConnectorSettings:
+    """The settings from the cache, else the mirror, else the defaults: never a Secret Server call.
+
+    For code that must not reach Secret Server, such as the audit writer choosing its log file.
+    """
+    cached = settings_cached()
+    if cached is not None:
+        return cached
+    mirrored = settings_mirrored()
+    return mirrored.settings if mirrored is not None else ConnectorSettings()

@@ -52,7 +52,11 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 from connector import logfiles
+from connector.errors import AuditFailed
+from connector.messages import MSG_AUDIT_WRITE_FAILED
+from connector.migrations._audit_triggers import FLAG_TABLE
 from connector.models import AuditEvent, AuditOutcome
+from connector.selectors import settings as settings_selectors
 from scimsite.middleware import current_request, current_request_id
 
 logger = logging.getLogger(__name__)
@@ -81,10 +85,10 @@ _KEY_LABEL = b"scim-connector/audit-chain-hmac/v1"
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _VERIFY_CHUNK = 5000
 
-AUDIT_WRITE_FAILED = "The audit trail could not be written; the action was not performed."
+AUDIT_WRITE_FAILED = MSG_AUDIT_WRITE_FAILED
 
 
-class AuditWriteError(Exception):
+class AuditWriteError(AuditFailed):
     """The audit row could not be written. The caller must not perform (or must undo) its action."""
 
     safe_message = AUDIT_WRITE_FAILED
@@ -286,6 +290,29 @@ def _insert(event: AuditEvent, using: str) -> None:
     event.save(force_insert=True, using=using)
 
 
+def _check_call(action, outcome) -> None:
+    if not isinstance(action, str) or len(action) > 64 or not _ACTION_RE.match(action):
+        raise ValueError(f'audit action must be a short dotted code like "endpoint.create", got {action!r}')
+    if outcome not in AuditOutcome.values:
+        raise ValueError(f"audit outcome must be one of {AuditOutcome.values}, got {outcome!r}")
+
+
+def _actor_of(actor, actor_name: str | None, request) -> tuple[object | None, str]:
+    """(the saved user to link, the name to record): ``request.user`` when neither is given and it is signed
+    in; an anonymous or unsaved actor keeps only its name."""
+    if actor is None and actor_name is None and request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            actor = user
+    if actor is not None and getattr(actor, "pk", None) is None:
+        if actor_name is None:
+            actor_name = actor.get_username() if hasattr(actor, "get_username") else ""
+        actor = None
+    if actor_name is None:
+        actor_name = actor.get_username() if actor is not None else ""
+    return actor, actor_name
+
+
 def audit_record(
     *,
     action: str,
@@ -311,24 +338,11 @@ def audit_record(
     ``pg_advisory_xact_lock`` until the surrounding transaction ends, so keep that transaction short.
     Raises ``AuditWriteError`` when the row cannot be written, ``ValueError`` for a malformed call.
     """
-    if not isinstance(action, str) or len(action) > 64 or not _ACTION_RE.match(action):
-        raise ValueError(f'audit action must be a short dotted code like "endpoint.create", got {action!r}')
-    if outcome not in AuditOutcome.values:
-        raise ValueError(f"audit outcome must be one of {AuditOutcome.values}, got {outcome!r}")
-
+    _check_call(action, outcome)
     request = request if request is not None else current_request.get()
     request_id = getattr(request, "id", None) or current_request_id.get() or _process_run_id
     source_ip = _clean_ip(request.META.get("REMOTE_ADDR")) if request is not None else None
-    if actor is None and actor_name is None and request is not None:
-        user = getattr(request, "user", None)
-        if user is not None and getattr(user, "is_authenticated", False):
-            actor = user
-    if actor is not None and getattr(actor, "pk", None) is None:  # anonymous or unsaved: keep only a name
-        if actor_name is None:
-            actor_name = actor.get_username() if hasattr(actor, "get_username") else ""
-        actor = None
-    if actor_name is None:
-        actor_name = actor.get_username() if actor is not None else ""
+    actor, actor_name = _actor_of(actor, actor_name, request)
 
     try:
         fields = {
@@ -365,6 +379,15 @@ def audit_record(
     return event
 
 
+def log_frequency_known() -> str:
+    """The "Log frequency" setting as this connector last knew it: the audit writer never asks Secret Server
+    (a cold settings cache must not turn one audit line into a vault round trip)."""
+    try:
+        return settings_selectors.settings_local().log_frequency
+    except Exception:  # a log line must not depend on the settings being readable
+        return logfiles.DEFAULT_FREQUENCY
+
+
 def _log_file_after_commit(event: AuditEvent, using: str) -> None:
     """The log-file copy (connector/logfiles.py): best effort, and only once the row has committed.
 
@@ -374,7 +397,8 @@ def _log_file_after_commit(event: AuditEvent, using: str) -> None:
     if not logfiles.event_log_enabled():
         return
     try:
-        transaction.on_commit(lambda: logfiles.event_log_write(event), using=using, robust=True)
+        transaction.on_commit(lambda: logfiles.event_log_write(event, frequency=log_frequency_known()), using=using,
+                              robust=True)
     except Exception as exc:
         logger.warning("log file: could not schedule audit row seq %s (%s)", event.seq, type(exc).__name__)
 
@@ -406,10 +430,15 @@ def _safe_message(exc: BaseException) -> str:
 
 @dataclass
 class AuditHandle:
-    """What the body of ``audited`` sees: set ``after``/``message``/``target_*`` or call ``record()``."""
+    """What the body of ``audited`` sees: set ``before``/``after``/``message``/``target_*`` or call ``record()``.
+
+    ``before`` defaults to the one given to ``audited``; set it when the prior state is only known once the
+    body has read it (the audit record diffs before against after, so callers never build diffs).
+    """
 
     intent: AuditEvent
     _common: dict
+    before: object = None
     after: object = None
     message: str = ""
     outcome: str = AuditOutcome.SUCCESS
@@ -417,12 +446,12 @@ class AuditHandle:
     target_repr: str | None = None
     result: AuditEvent | None = field(default=None)
 
-    def record(self, *, outcome: str | None = None, after=None, message: str | None = None, target_id=None,
-               target_repr: str | None = None) -> AuditEvent:
+    def record(self, *, outcome: str | None = None, before=None, after=None, message: str | None = None,
+               target_id=None, target_repr: str | None = None) -> AuditEvent:
         """Write the outcome row now, e.g. inside the ``atomic()`` that writes the mirror row."""
         if self.result is not None and _row_exists(self.result):
             raise RuntimeError("the outcome of this audited action was already recorded")
-        for name, value in (("outcome", outcome), ("after", after), ("message", message),
+        for name, value in (("outcome", outcome), ("before", before), ("after", after), ("message", message),
                             ("target_id", target_id), ("target_repr", target_repr)):
             if value is not None:
                 setattr(self, name, value)
@@ -436,6 +465,8 @@ class AuditHandle:
             common["target_id"] = self.target_id
         if self.target_repr is not None:
             common["target_repr"] = self.target_repr
+        if self.before is not None:
+            common["before"] = self.before
         return common
 
 
@@ -506,8 +537,6 @@ def audit_maintenance(using: str | None = None) -> Iterator[None]:
     Only for the test harness's flush and for migrations (e.g. a retention purge). On PostgreSQL it works
     only for a role with the privileges of the table's owner; the runtime role should not own the table.
     """
-    from connector.migrations._audit_triggers import FLAG_TABLE
-
     using = using or _database_alias()
     connection = connections[using]
     flag_table = False
@@ -589,6 +618,33 @@ def _iter_rows(queryset, start_seq: int, chunk_size: int) -> Iterator[dict]:
         after = chunk[-1]["seq"]
 
 
+def _row_problem(row: dict, expected_seq: int, expected_prev: str, key: bytes,
+                 anchor: AuditAnchor | None) -> tuple[int, str] | None:
+    """(first bad seq, reason) when this row breaks the chain, else None."""
+    seq = row["seq"]
+    if seq != expected_seq:
+        return expected_seq, f"gap in seq: row {expected_seq} missing (next row is {seq})"
+    if row["prev_hash"] != expected_prev:
+        return seq, "broken link: prev_hash does not match the previous row's hash"
+    if not hmac.compare_digest(_row_hash(row["prev_hash"], row, key), row["row_hash"]):
+        return seq, "hash mismatch: the row was altered (or written with another key)"
+    if anchor is not None and seq == anchor.seq and row["row_hash"] != anchor.row_hash:
+        return seq, "anchor mismatch: the anchored row has a different hash"
+    return None
+
+
+def _anchor_unseen_problem(queryset, anchor: AuditAnchor, head_seq: int | None,
+                           start_seq: int) -> tuple[int, str] | None:
+    """The anchor was not among the rows walked: past the end (tail deleted) or before them (check it)."""
+    if anchor.seq > (head_seq or start_seq - 1):
+        return ((head_seq or 0) + 1,
+                f"tail deleted: the anchor is at seq {anchor.seq}, the chain ends at {head_seq or 0}")
+    anchored = queryset.filter(seq=anchor.seq).values_list("row_hash", flat=True).first()
+    if anchored != anchor.row_hash:
+        return anchor.seq, "anchor mismatch: the anchored row is missing or has a different hash"
+    return None
+
+
 def audit_chain_verify(*, anchor: AuditAnchor | None = None, last: int | None = None,
                        chunk_size: int = _VERIFY_CHUNK) -> ChainStatus:
     """Walk the chain in seq order and report the first bad row (hash mismatch, broken link, gap in seq).
@@ -614,31 +670,17 @@ def audit_chain_verify(*, anchor: AuditAnchor | None = None, last: int | None = 
     for row in _iter_rows(queryset, start_seq, chunk_size):
         seq = row["seq"]
         first_seq = seq if first_seq is None else first_seq
-        if seq != expected_seq:
-            return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=expected_seq,
-                               reason=f"gap in seq: row {expected_seq} missing (next row is {seq})")
-        if row["prev_hash"] != expected_prev:
-            return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=seq,
-                               reason="broken link: prev_hash does not match the previous row's hash")
-        if not hmac.compare_digest(_row_hash(row["prev_hash"], row, key), row["row_hash"]):
-            return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=seq,
-                               reason="hash mismatch: the row was altered (or written with another key)")
-        if anchor is not None and seq == anchor.seq:
-            if row["row_hash"] != anchor.row_hash:
-                return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=seq,
-                                   reason="anchor mismatch: the anchored row has a different hash")
-            anchor_seen = True
+        problem = _row_problem(row, expected_seq, expected_prev, key, anchor)
+        if problem is not None:
+            return ChainStatus(False, count, first_seq=first_seq, first_bad_seq=problem[0], reason=problem[1])
+        anchor_seen = anchor_seen or (anchor is not None and seq == anchor.seq)
         count, expected_seq, expected_prev, prev_row = count + 1, seq + 1, row["row_hash"], row
 
     head_seq = prev_row["seq"] if prev_row else None
     head_hash = prev_row["row_hash"] if prev_row else None
     if anchor is not None and not anchor_seen:
-        if anchor.seq > (head_seq or start_seq - 1):
-            return ChainStatus(False, count, head_seq, head_hash, first_seq, first_bad_seq=(head_seq or 0) + 1,
-                               reason=f"tail deleted: the anchor is at seq {anchor.seq}, "
-                                      f"the chain ends at {head_seq or 0}")
-        anchored = queryset.filter(seq=anchor.seq).values_list("row_hash", flat=True).first()
-        if anchored != anchor.row_hash:
-            return ChainStatus(False, count, head_seq, head_hash, first_seq, first_bad_seq=anchor.seq,
-                               reason="anchor mismatch: the anchored row is missing or has a different hash")
+        problem = _anchor_unseen_problem(queryset, anchor, head_seq, start_seq)
+        if problem is not None:
+            return ChainStatus(False, count, head_seq, head_hash, first_seq, first_bad_seq=problem[0],
+                               reason=problem[1])
     return ChainStatus(True, count, head_seq, head_hash, first_seq)

@@ -210,6 +210,31 @@ def _still_in_chain(anchor: AuditAnchor) -> bool:
     return AuditEvent.objects.filter(seq=anchor.seq, row_hash=anchor.row_hash).exists()
 
 
+def _refuse_rollback(previous: AnchorRecord, head: AuditAnchor) -> None:
+    """Raise ``AuditAnchorRollback`` when the published anchor is no longer in the local chain."""
+    if not _still_in_chain(previous.anchor):
+        raise AuditAnchorRollback(
+            f"The anchor in Secret Server (seq {previous.anchor.seq}, published {_iso(previous.at)}) is "
+            f"no longer in the local audit chain (head seq {head.seq}): rows were deleted or the "
+            "database was restored. Run verify_audit --anchor-from-secret-server; after a deliberate "
+            "restore, publish with --allow-rollback.")
+
+
+def _store(client: SecretServerClient, bootstrap, secret_id: int | None, name: str, document: str) -> int:
+    """Write the anchor document into the anchor secret (found, or created now); returns its id."""
+    secret_id = secret_id if secret_id is not None else _find(client, bootstrap)
+    if secret_id is not None:  # the published one, or one that exists with empty notes
+        client.update_secret_field(secret_id, "notes", document)
+        return secret_id
+    stub = client.secret_stub(WEB_PASSWORD_TEMPLATE_ID, bootstrap.folder_id)
+    return client.create_secret(stub, name=name, folder_id=bootstrap.folder_id, fields={
+        "url": f"scim-connector://{bootstrap.hostname or name.split(' ', 1)[1]}",
+        "username": ANCHOR_USERNAME,
+        # Not a secret: the template requires a password; the anchor is public evidence.
+        "password": pysecrets.token_urlsafe(24),
+        "notes": document}).id
+
+
 def audit_anchor_publish(*, client: SecretServerClient | None = None, allow_rollback: bool = False,
                          actor_name: str = "audit-anchor") -> AuditAnchor | None:
     """Publish the current head to Secret Server, then write one ``audit.anchor`` row; returns the anchor.
@@ -226,31 +251,13 @@ def audit_anchor_publish(*, client: SecretServerClient | None = None, allow_roll
     try:
         with secretserver_write_lock():  # one read-modify-write of the history at a time
             previous = _read(client, bootstrap)
-            if previous is not None and not _still_in_chain(previous.anchor) and not allow_rollback:
-                raise AuditAnchorRollback(
-                    f"The anchor in Secret Server (seq {previous.anchor.seq}, published {_iso(previous.at)}) is "
-                    f"no longer in the local audit chain (head seq {head.seq}): rows were deleted or the "
-                    "database was restored. Run verify_audit --anchor-from-secret-server; after a deliberate "
-                    "restore, publish with --allow-rollback.")
+            if previous is not None and not allow_rollback:
+                _refuse_rollback(previous, head)
             history = [{"seq": head.seq, "rowHash": head.row_hash, "at": _iso(now)}]
             if previous is not None:
                 history += [h for h in previous.history][: HISTORY_SIZE - 1]
             document = _document(head, now, previous.anchor.seq if previous else None, history[:HISTORY_SIZE])
-            if previous is not None:
-                secret_id = previous.secret_id
-                client.update_secret_field(secret_id, "notes", document)
-            else:
-                secret_id = _find(client, bootstrap)
-                if secret_id is not None:  # exists with empty notes
-                    client.update_secret_field(secret_id, "notes", document)
-                else:
-                    stub = client.secret_stub(WEB_PASSWORD_TEMPLATE_ID, bootstrap.folder_id)
-                    secret_id = client.create_secret(stub, name=name, folder_id=bootstrap.folder_id, fields={
-                        "url": f"scim-connector://{bootstrap.hostname or name.split(' ', 1)[1]}",
-                        "username": ANCHOR_USERNAME,
-                        # Not a secret: the template requires a password; the anchor is public evidence.
-                        "password": pysecrets.token_urlsafe(24),
-                        "notes": document}).id
+            secret_id = _store(client, bootstrap, previous.secret_id if previous else None, name, document)
     except WritesBusy:
         raise AuditAnchorUnavailable("Another write to Secret Server is in progress; the audit anchor was not "
                                      "published. Try again in a minute.") from None

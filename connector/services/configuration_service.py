@@ -13,88 +13,95 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 
 from connector.configuration import (
-    FIELD_RULES,
     ConnectorSettings,
     SettingsDocument,
     SettingsDocumentError,
-    validate_settings,
+    settings_errors,
 )
 from connector.models import ConnectorBootstrap, SettingsMirror
-from connector.secretserver import SecretServerClient, SecretServerError, Unavailable
-from connector.services.audit import audited
+from connector.selectors.settings import SETTINGS_CACHE_KEY, settings_cached, settings_mirrored
+from connector.errors import (
+    Busy,
+    Conflict,
+    ConnectorError,
+    InvalidInput,
+    SavedNotMirrored,
+    SecretServerRefused,
+)
+from connector.messages import (
+    MSG_ALLOW_HTTP_IN_USE,
+    MSG_MIRROR_BEHIND,
+    MSG_SETTINGS_CONFLICT,
+    MSG_SETTINGS_SAVED,
+    MSG_SETTINGS_UPDATE_FAILED,
+    MSG_WRITES_BUSY,
+)
+from connector.secretserver import SecretServerClient, SecretServerError
+from connector.services.audit import AuditWriteError, audited
 from connector.services.connection import (
     ConnectorNotConfigured,
     app_client,
     bootstrap_require,
     is_connector_secret,
 )
+from connector.services.failures import secretserver_failure
 from connector.services.locks import WritesBusy, secretserver_write_lock
+from connector.services.settings_checks import settings_secretserver_errors
 
 logger = logging.getLogger(__name__)
 
-SETTINGS_CACHE_KEY = "connector:settings:current:v1"
 SETTINGS_CACHE_SECONDS = 30
 SETTINGS_FALLBACK_CACHE_SECONDS = 5  # when Secret Server did not answer: retry soon, but not on every request
 
-UPDATE_FAILED = "Unable to update Configuration."
-CONFLICT_MESSAGE = ("These settings were changed by someone else while you were editing. "
-                    "The current values are shown; re-apply your changes.")
-ALLOW_HTTP_IN_USE = "Allow Http cannot be disabled until all endpoints are https."
-MIRROR_BEHIND = "Saved in Secret Server; the local copy will be repaired by the next sync."
+UPDATE_FAILED = MSG_SETTINGS_UPDATE_FAILED
+CONFLICT_MESSAGE = MSG_SETTINGS_CONFLICT
+ALLOW_HTTP_IN_USE = MSG_ALLOW_HTTP_IN_USE
+SETTINGS_SAVED = MSG_SETTINGS_SAVED
+MIRROR_BEHIND = MSG_MIRROR_BEHIND
 
 
-class SettingsInvalid(Exception):
-    """One or more values break a rule; ``field_errors`` is ``{field: message}``."""
-
-    audit_outcome = "failure"
+class SettingsInvalid(InvalidInput):
+    """One or more values break a rule; ``field_errors`` is ``{field: [message]}``."""
 
     def __init__(self, field_errors: dict[str, str]):
-        super().__init__("invalid settings")
-        self.field_errors = dict(field_errors)
+        super().__init__(MSG_SETTINGS_UPDATE_FAILED, field_errors=field_errors)
         self.safe_message = "Invalid settings: " + ", ".join(sorted(self.field_errors))
 
 
-class SettingsConflict(Exception):
+class SettingsConflict(Conflict):
     """The form was loaded at an older revision than Secret Server holds now; ``current`` is what it holds."""
 
-    audit_outcome = "failure"
     safe_message = "Refused: the settings were changed by someone else (revision conflict)."
 
     def __init__(self, current: SettingsDocument):
-        super().__init__(CONFLICT_MESSAGE)
-        self.current = current
-        self.message = CONFLICT_MESSAGE
+        super().__init__(MSG_SETTINGS_CONFLICT, current=current)
 
 
-class SettingsUnavailable(Exception):
-    """Secret Server could not be read or written; ``message`` is for the person, never holds a secret."""
-
-    audit_outcome = "error"
-
-    def __init__(self, reason: str):
-        self.message = f"{UPDATE_FAILED} {reason}".strip()
-        self.safe_message = self.message
-        super().__init__(self.message)
+class SettingsUnavailable(ConnectorError):
+    """Secret Server could not be read or written (503 down, 502 refused); nothing changed."""
 
 
-class SettingsBusy(SettingsUnavailable):
+class SettingsUnreadable(SecretServerRefused):
+    """The settings document in Secret Server cannot be read (not JSON, wrong schema, newer version)."""
+
+
+class SettingsBusy(Busy):
     """Another administrator's save held the write lock for the whole wait; nothing was read or written."""
 
+    def __init__(self):
+        super().__init__(f"{MSG_SETTINGS_UPDATE_FAILED} {MSG_WRITES_BUSY}")
 
-class SettingsMirrorBehind(Exception):
-    """Secret Server has the new settings, the local mirror could not be written."""
 
-    audit_outcome = "error"
-    safe_message = MIRROR_BEHIND
+class SettingsMirrorBehind(SavedNotMirrored):
+    """Secret Server has the new settings, the local mirror could not be written; ``current`` is the new one."""
 
     def __init__(self, document: SettingsDocument):
-        super().__init__(MIRROR_BEHIND)
+        super().__init__(MSG_MIRROR_BEHIND, current=document)
         self.document = document
-        self.message = MIRROR_BEHIND
 
 
-def _reason(exc: SecretServerError) -> str:
-    return getattr(exc, "product_message", "") or "Secret Server refused the request."
+def _unavailable(exc: SecretServerError) -> SettingsUnavailable:
+    return secretserver_failure(exc, prefix=MSG_SETTINGS_UPDATE_FAILED, cls=SettingsUnavailable)
 
 
 # --- reads ----------------------------------------------------------------------------------------------
@@ -104,44 +111,40 @@ def settings_document_read(client: SecretServerClient, bootstrap: ConnectorBoots
     return SettingsDocument.from_json(client.get_secret_field(bootstrap.scim_secret_id, "notes"))
 
 
-def settings_document_fresh() -> SettingsDocument:
-    """Uncached read for the settings page/API; raises ConnectorNotConfigured, SecretServerError,
-    SettingsDocumentError."""
+def _settings_document_uncached() -> SettingsDocument:
     bootstrap = bootstrap_require()
     document = settings_document_read(app_client(bootstrap), bootstrap)
     _cache_put(document)
     return document
 
 
+def settings_document_fresh() -> SettingsDocument:
+    """Uncached read for the settings page/API; raises ConnectorNotConfigured, SecretServerUnavailable /
+    SecretServerRefused, or SettingsUnreadable (the stored document is broken)."""
+    try:
+        return _settings_document_uncached()
+    except SecretServerError as exc:
+        raise secretserver_failure(exc) from exc
+    except SettingsDocumentError as exc:
+        raise SettingsUnreadable(str(exc)) from exc
+
+
 def _cache_put(document: SettingsDocument, seconds: int = SETTINGS_CACHE_SECONDS) -> None:
     cache.set(SETTINGS_CACHE_KEY, {"settings": document.settings.as_dict(), "revision": document.revision}, seconds)
 
 
-def _mirror_document() -> SettingsDocument | None:
-    row = SettingsMirror.objects.filter(singleton=1).first()
-    if row is None:
-        return None
-    merged = {**ConnectorSettings().as_dict(), **{k: v for k, v in row.settings.items() if k in FIELD_RULES}}
-    if validate_settings(merged):
-        return None
-    return SettingsDocument(ConnectorSettings(**merged), row.revision)
-
-
 def settings_current() -> ConnectorSettings:
     """The settings now in force, cached ≤ 30 s. Never raises: falls back to the mirror, then defaults."""
-    cached = cache.get(SETTINGS_CACHE_KEY)
-    if cached:
-        try:
-            return ConnectorSettings(**cached["settings"])
-        except (TypeError, KeyError):
-            cache.delete(SETTINGS_CACHE_KEY)
+    cached = settings_cached()
+    if cached is not None:
+        return cached
     try:
-        return settings_document_fresh().settings
+        return _settings_document_uncached().settings
     except ConnectorNotConfigured:
         return ConnectorSettings()
     except (SecretServerError, SettingsDocumentError) as exc:
         logger.warning("settings: Secret Server read failed (%s); using the local copy", type(exc).__name__)
-    document = _mirror_document() or SettingsDocument(ConnectorSettings(), 0)
+    document = settings_mirrored() or SettingsDocument(ConnectorSettings(), 0)
     _cache_put(document, SETTINGS_FALLBACK_CACHE_SECONDS)
     return document.settings
 
@@ -164,19 +167,6 @@ def endpoint_urls(client: SecretServerClient, bootstrap: ConnectorBootstrap) -> 
 
 # --- write ----------------------------------------------------------------------------------------------
 
-def settings_validate_partial(values: dict) -> dict[str, str]:
-    """Rule errors for the values given (unknown names included), without requiring every field."""
-    errors = {}
-    for name, value in values.items():
-        if name not in FIELD_RULES:
-            errors[name] = "Unknown setting."
-            continue
-        message = FIELD_RULES[name][2](value)
-        if message:
-            errors[name] = message
-    return errors
-
-
 def _changes(before: ConnectorSettings, after: ConnectorSettings) -> tuple[dict, dict]:
     old, new = before.as_dict(), after.as_dict()
     changed = sorted(k for k in new if old.get(k) != new[k])
@@ -190,25 +180,31 @@ def _settings_mirror_write(document: SettingsDocument, secret_id: int | None) ->
     )
 
 
-def settings_update(*, actor, request, values: dict, expected_revision: int) -> SettingsDocument:
-    """Save ``values`` (all or some settings) if Secret Server still holds ``expected_revision``.
+def settings_update(*, actor, request, values: dict, expected_revision: int,
+                    complete: bool = False) -> SettingsDocument:
+    """Save ``values`` (some settings, or every one when ``complete``) if Secret Server still holds
+    ``expected_revision``. The values are validated here, once, against the settings spec.
 
-    Raises SettingsInvalid (field errors), SettingsConflict (carries the current document),
-    SettingsUnavailable (Secret Server failed: nothing changed) or SettingsMirrorBehind (saved in Secret
-    Server, local copy stale). Plain rule errors are refused before anything is written or audited.
+    Raises SettingsInvalid (field errors), SettingsConflict (carries the current document), SettingsBusy,
+    SettingsUnavailable (Secret Server failed: nothing changed), AuditWriteError or SettingsMirrorBehind
+    (saved in Secret Server, local copy stale) — all ``ConnectorError``s. Plain rule errors are refused
+    before anything is written or audited.
     The read-check-write runs under the connector-wide write lock (connector.services.locks), so two
     workers saving at the same instant cannot both pass the revision check.
     """
     try:
         with secretserver_write_lock():
             return _settings_update_locked(actor=actor, request=request, values=values,
-                                           expected_revision=expected_revision)
-    except WritesBusy as exc:
-        raise SettingsBusy(exc.message) from None
+                                           expected_revision=expected_revision, complete=complete)
+    except WritesBusy:
+        raise SettingsBusy() from None
+    except AuditWriteError as exc:
+        raise AuditWriteError(f"{MSG_SETTINGS_UPDATE_FAILED} {exc.message}") from exc
 
 
-def _settings_update_locked(*, actor, request, values: dict, expected_revision: int) -> SettingsDocument:
-    errors = settings_validate_partial(values)
+def _settings_update_locked(*, actor, request, values: dict, expected_revision: int,
+                            complete: bool) -> SettingsDocument:
+    errors = settings_errors(values, complete=complete)
     if errors:
         raise SettingsInvalid(errors)
     bootstrap = bootstrap_require()
@@ -219,39 +215,39 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
         try:
             current = settings_document_read(client, bootstrap)
         except SecretServerError as exc:
-            raise SettingsUnavailable(_reason(exc)) from None
+            raise _unavailable(exc) from None
         except SettingsDocumentError as exc:
-            raise SettingsUnavailable(str(exc)) from None
+            raise SettingsUnavailable(f"{MSG_SETTINGS_UPDATE_FAILED} {exc}", status=502) from None
         if current.revision != expected_revision:
             _cache_put(current)
             raise SettingsConflict(current)
-        merged = {**current.settings.as_dict(), **values}
-        errors = validate_settings(merged)
+        new_settings = current.settings.with_changes(**values)  # both sides already pass every rule
+        try:
+            errors = settings_secretserver_errors(client, current=current.settings, new=new_settings)
+        except SecretServerError as exc:
+            raise _unavailable(exc) from None
         if errors:
             raise SettingsInvalid(errors)
-        new_settings = ConnectorSettings(**merged)
         if current.settings.allow_http_endpoints and not new_settings.allow_http_endpoints:
             try:
                 insecure = [u for u in endpoint_urls(client, bootstrap) if u.strip().lower().startswith("http://")]
             except SecretServerError as exc:
-                raise SettingsUnavailable(_reason(exc)) from None
+                raise _unavailable(exc) from None
             if insecure:
                 raise SettingsInvalid({"allow_http_endpoints": ALLOW_HTTP_IN_USE})
         document = SettingsDocument(new_settings, current.revision + 1)
         before, after = _changes(current.settings, new_settings)
+        audit.before = {**before, "revision": current.revision}
         audit.after = {**after, "revision": document.revision}
         try:
             client.update_secret_field(bootstrap.scim_secret_id, "notes", document.to_json())
-        except Unavailable:
-            raise SettingsUnavailable("Secret Server service unavailable.") from None
         except SecretServerError as exc:
-            raise SettingsUnavailable(_reason(exc)) from None
+            raise _unavailable(exc) from None
         _cache_put(document)
         try:
             with transaction.atomic():
                 _settings_mirror_write(document, bootstrap.scim_secret_id)
-                audit.record(after={"before": before, "after": after, "revision": document.revision},
-                             message=f"revision {current.revision} -> {document.revision}")
+                audit.record(message=SETTINGS_SAVED)
         except DatabaseError:
             logger.error("settings: saved in Secret Server (revision %s) but the mirror write failed",
                          document.revision)

@@ -14,19 +14,17 @@ from django.core.cache import cache
 from django.db import transaction
 
 from connector.crypto import decrypt_secret
+from connector.errors import NotConfigured
+from connector.messages import MSG_NOT_CONFIGURED
 from connector.models import ConnectorBootstrap
 from connector.secretserver import SecretServerClient
 
-NOT_CONFIGURED_MESSAGE = "Secret Server Not Configured."
+NOT_CONFIGURED_MESSAGE = MSG_NOT_CONFIGURED
 WEB_PASSWORD_TEMPLATE_ID = 9
 
 
-class ConnectorNotConfigured(Exception):
-    """No bootstrap record yet (or it is incomplete): every page leads to setup."""
-
-    def __init__(self, message: str = NOT_CONFIGURED_MESSAGE):
-        super().__init__(message)
-        self.message = message
+class ConnectorNotConfigured(NotConfigured):
+    """No bootstrap record yet (or it is incomplete): every page leads to setup (API: 503)."""
 
 
 def connector_hostname() -> str:

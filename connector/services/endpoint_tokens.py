@@ -22,6 +22,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from connector.models import EndpointMirror
+from connector.services import configuration_service
+
 TOKEN_PREFIX = "scim_"
 TOKEN_TYPE = "ExpiringToken"
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
@@ -98,8 +101,6 @@ def endpoint_token_verify(token: str, *, now: datetime | None = None):
     Order: format and checksum (cheap reject), lookup by token id, constant-time sha256 comparison,
     expiry, then the connector-disabled switch (the only check that may need settings).
     """
-    from connector.models import EndpointMirror
-
     token_id = token_parse(token)
     if token_id is None:
         return None
@@ -110,10 +111,8 @@ def endpoint_token_verify(token: str, *, now: datetime | None = None):
         return None
     if mirror.token_expires_at is None or mirror.token_expires_at <= (now or timezone.now()):
         return None
-    from connector.services.endpoints import endpoint_settings
-
     try:
-        if endpoint_settings().connector_disabled:
+        if configuration_service.settings_current().connector_disabled:
             return None
     except Exception:  # settings unreadable: fail closed
         return None

@@ -19,6 +19,7 @@ client holding an older copy.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass, field
@@ -32,6 +33,20 @@ from django.utils import timezone
 
 from connector.configuration import ConnectorSettings
 from connector.models import EndpointMirror
+from connector.selectors.endpoints import endpoint_mirror_list
+from connector.errors import NON_FIELD, Conflict, InvalidInput, ObjectNotFound, SavedNotMirrored
+from connector.messages import (
+    MSG_ENDPOINT_CONFLICT,
+    MSG_ENDPOINT_NAME_REQUIRED,
+    MSG_ENDPOINT_NAME_TAKEN,
+    MSG_ENDPOINT_NOT_FOUND,
+    MSG_MIRROR_BEHIND,
+    MSG_PASSWORD_REQUIRED,
+    MSG_REFUSED_CHANGE,
+    MSG_URL_HTTPS,
+    MSG_URL_INVALID,
+    MSG_USERNAME_REQUIRED,
+)
 from connector.secretserver import (
     AccessDenied,
     ApprovalRequired,
@@ -39,13 +54,10 @@ from connector.secretserver import (
     Secret,
     SecretServerClient,
     SecretServerError,
-    UnexpectedResponse,
-    Unavailable,
-    ValidationFailed,
 )
 from connector.secretserver.types import parse_datetime
 from connector.services.audit import audited
-from connector.services.configuration_service import settings_current
+from connector.services import configuration_service
 from connector.services.connection import (
     WEB_PASSWORD_TEMPLATE_ID,
     app_client,
@@ -53,6 +65,7 @@ from connector.services.connection import (
     bootstrap_version,
     is_connector_secret,
 )
+from connector.services.failures import secretserver_failure
 from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, token_generate
 from connector.services.locks import serialized_write
 
@@ -61,58 +74,67 @@ logger = logging.getLogger(__name__)
 NOTES_SCHEMA = "scim-connector-endpoint"
 NOTES_VERSION = 1
 
-MSG_NAME_REQUIRED = "Endpoint name is required."
-MSG_NAME_TAKEN = "Endpoint name already exists and must be unique."
-MSG_USERNAME_REQUIRED = "Username required."
-MSG_PASSWORD_REQUIRED = "Password required."
-MSG_URL_INVALID = "The provided URL is invalid."
-MSG_URL_HTTPS = "URL must be https."
-MSG_MIRROR_FAILED = "Saved in Secret Server; the local copy will be repaired by the next sync."
-MSG_CONFLICT = ("This endpoint was changed by someone else while you were editing. "
-                "The current values are shown; re-apply your changes.")
+MSG_NAME_REQUIRED = MSG_ENDPOINT_NAME_REQUIRED
+MSG_NAME_TAKEN = MSG_ENDPOINT_NAME_TAKEN
+MSG_MIRROR_FAILED = MSG_MIRROR_BEHIND
+MSG_CONFLICT = MSG_ENDPOINT_CONFLICT
 
 MAPPING_TYPES = ("Container", "PrivilegedData")
 MAPPING_ROLES = {
     "Container": ("List", "View", "Edit", "Owner", "Add Secret"),
     "PrivilegedData": ("List", "View", "Edit", "Owner"),
 }
+MSG_SENSITIVE_ON = "SCIM may now read sensitive secret values through this endpoint (each read is audited)."
+MSG_SENSITIVE_OFF = "SCIM may no longer read sensitive secret values through this endpoint."
 DEFAULT_ROLE = "View"
 """Role given to endpoint values that no mapping names (product.md: "Unmapped values default to View")."""
 
 
-class EndpointNotFound(Exception):
+class EndpointNotFound(ObjectNotFound):
     """No active endpoint secret with that id in the SCIM folder (the SCIMSecret itself is not one)."""
 
-    safe_message = "Endpoint not found."
-    product_message = safe_message
+    default_message = MSG_ENDPOINT_NOT_FOUND
+    safe_message = MSG_ENDPOINT_NOT_FOUND
 
 
-class EndpointMirrorFailed(Exception):
+class EndpointMirrorFailed(SavedNotMirrored):
     """Secret Server took the change but the local mirror could not be written."""
 
-    safe_message = MSG_MIRROR_FAILED
-
-    def __init__(self):
-        super().__init__(MSG_MIRROR_FAILED)
-        self.product_message = MSG_MIRROR_FAILED
+    safe_message = MSG_MIRROR_BEHIND
 
 
-class EndpointConflict(Exception):
+class EndpointConflict(Conflict):
     """The caller read the endpoint at an older revision than Secret Server holds now; nothing was written.
 
     ``current`` is the endpoint as Secret Server holds it (an ``Endpoint``: no password, no token); the
     page and the API show it so the admin can re-apply their changes.
     """
 
-    audit_outcome = "failure"
     safe_message = "Refused: the endpoint was changed by someone else (revision conflict)."
 
     def __init__(self, current: Endpoint, expected_revision: int):
-        super().__init__(MSG_CONFLICT)
-        self.current = current
+        super().__init__(MSG_ENDPOINT_CONFLICT, current=current)
         self.expected_revision = expected_revision
-        self.message = MSG_CONFLICT
-        self.product_message = MSG_CONFLICT
+
+
+def endpoint_service(service):
+    """The endpoint services' edge: rule errors become ``InvalidInput`` (field errors), a missing secret
+    ``EndpointNotFound`` and every other client error a ``ConnectorError`` (connector/services/failures.py).
+    Outside the ``audited`` blocks, so audit rows still name what really happened."""
+
+    @functools.wraps(service)
+    def wrapped(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except ValidationError as exc:
+            raise InvalidInput(MSG_REFUSED_CHANGE, field_errors=exc.message_dict if hasattr(exc, "error_dict")
+                               else {NON_FIELD: exc.messages}) from exc
+        except NotFound:
+            raise EndpointNotFound() from None
+        except SecretServerError as exc:
+            raise secretserver_failure(exc) from exc
+
+    return wrapped
 
 
 def _from_revision(expected_revision: int | None) -> str:
@@ -128,29 +150,6 @@ def _revision_check(current: Endpoint, expected_revision: int | None) -> None:
     """
     if expected_revision is not None and expected_revision != current.revision:
         raise EndpointConflict(current, expected_revision)
-
-
-def endpoint_error_message(exc: BaseException) -> str:
-    """What the admin is told when a call failed: the product's wording, never the raw error text."""
-    if isinstance(exc, (Unavailable, UnexpectedResponse)):  # the vendor's wording for an outage
-        return "Secret Server service unavailable."
-    message = getattr(exc, "product_message", None) or getattr(exc, "safe_message", None)
-    if message:
-        return message
-    if isinstance(exc, AccessDenied):
-        return "Application account is missing a required permission."
-    if isinstance(exc, ValidationFailed):
-        return "Secret Server refused the change."
-    if isinstance(exc, SecretServerError):
-        return "Secret Server refused the request."
-    return "The endpoint could not be saved."
-
-
-# --- settings --------------------------------------------------------------------------------------------
-
-def endpoint_settings() -> ConnectorSettings:
-    """Current connector settings (cached for at most 30 s by the configuration service)."""
-    return settings_current()
 
 
 # --- the endpoint as stored in Secret Server -------------------------------------------------------------
@@ -172,6 +171,7 @@ class Endpoint:
     permission_mappings: list = field(default_factory=list)
     revision: int = 0
     has_password: bool = False
+    allow_sensitive_reads: bool = False  # issue 12: SCIM may read sensitive secret values (GetFields)
 
     @property
     def has_token(self) -> bool:
@@ -185,15 +185,17 @@ class Endpoint:
         """What the audit trail records: no password, no hash (a hash is as good as a lookup key)."""
         return {"name": self.name, "url": self.url, "username": self.username,
                 "tokenPrefix": self.token_prefix, "tokenExpiresAt": self.token_expires_at,
-                "permissionMappings": self.permission_mappings, "revision": self.revision}
+                "permissionMappings": self.permission_mappings, "revision": self.revision,
+                "allowSensitiveReads": self.allow_sensitive_reads}
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def _notes_document(*, token_id, token_hash, token_prefix, issued_at, expires_at, mappings, revision) -> str:
-    return json.dumps({
+def _notes_document(*, token_id, token_hash, token_prefix, issued_at, expires_at, mappings, revision,
+                    allow_sensitive_reads: bool = False) -> str:
+    return json.dumps({"allowSensitiveReads": bool(allow_sensitive_reads),
         "schema": NOTES_SCHEMA, "version": NOTES_VERSION, "tokenId": token_id, "tokenHash": token_hash,
         "tokenPrefix": token_prefix, "tokenIssuedAt": _iso(issued_at), "tokenExpiresAt": _iso(expires_at),
         "tokenType": TOKEN_TYPE, "permissionMappings": mappings, "revision": revision,
@@ -227,6 +229,7 @@ def endpoint_from_secret(secret: Secret) -> Endpoint:
         token_expires_at=parse_datetime(notes.get("tokenExpiresAt")),
         permission_mappings=mappings, revision=revision if isinstance(revision, int) else 0,
         has_password=bool(secret.field("password")),
+        allow_sensitive_reads=notes.get("allowSensitiveReads") is True,
     )
 
 
@@ -235,6 +238,7 @@ def _mirror_values(endpoint: Endpoint) -> dict:
             "token_id": endpoint.token_id, "token_hash": endpoint.token_hash, "token_prefix": endpoint.token_prefix,
             "token_issued_at": endpoint.token_issued_at, "token_expires_at": endpoint.token_expires_at,
             "permission_mappings": endpoint.permission_mappings, "revision": endpoint.revision,
+            "allow_sensitive_reads": endpoint.allow_sensitive_reads,
             "active": endpoint.active, "synced_at": timezone.now()}
 
 
@@ -337,6 +341,7 @@ def _endpoint_secret(client: SecretServerClient, bootstrap, secret_id: int) -> S
     return secret
 
 
+@endpoint_service
 def endpoint_get(secret_id: int) -> Endpoint:
     """One endpoint fresh from Secret Server (edit forms must not show a stale copy)."""
     bootstrap = bootstrap_require()
@@ -399,8 +404,9 @@ ENDPOINT_REFRESH_KEY = "connector:endpoints:refreshed"
 ENDPOINT_REFRESH_SECONDS = 30
 
 
+@endpoint_service
 def endpoint_list(*, sync: bool = True, full: bool = False):
-    """Active endpoints from the mirror (the caller handles SecretServerError).
+    """Active endpoints from the mirror (raises ConnectorError when Secret Server fails).
 
     ``full``: every endpoint secret re-read now (the page's "Refresh from Secret Server" button; N + 1 calls).
     Otherwise (``sync``) the mirror is brought up to date at most every ``ENDPOINT_REFRESH_SECONDS`` across
@@ -408,8 +414,6 @@ def endpoint_list(*, sync: bool = True, full: bool = False):
     opening the list costs O(1) Secret Server calls whatever the number of endpoints. The connector's own
     writes update the mirror at once.
     """
-    from connector.selectors.endpoints import endpoint_mirror_list
-
     if full:
         endpoint_sync()
     elif sync:
@@ -484,15 +488,16 @@ def _mirror_and_record(audit, endpoint: Endpoint, *, message: str = "") -> None:
         raise EndpointMirrorFailed() from exc
 
 
+@endpoint_service
 @serialized_write
 def endpoint_create(*, actor=None, request=None, name: str, url: str, username: str, password: str,
-                    permission_mappings=None) -> EndpointResult:
+                    permission_mappings=None, allow_sensitive_reads: bool = False) -> EndpointResult:
     """Create the endpoint secret with a new token; the result carries the token to show once."""
     bootstrap = bootstrap_require()
     client = app_client(bootstrap)
     with audited(action="endpoint.create", actor=actor, request=request, target_type="endpoint",
                  target_repr=(name or "")[:200]) as audit:
-        settings = endpoint_settings()
+        settings = configuration_service.settings_current()
         errors, mappings = _validate(name=name, url=url, username=username, password=password,
                                      password_required=True, settings=settings,
                                      taken_names=_active_names(client, bootstrap), mappings=permission_mappings)
@@ -501,19 +506,22 @@ def endpoint_create(*, actor=None, request=None, name: str, url: str, username: 
         token = token_generate(settings.endpoint_token_days)
         notes = _notes_document(token_id=token.token_id, token_hash=token.hash, token_prefix=token.prefix,
                                 issued_at=token.issued_at, expires_at=token.expires_at, mappings=mappings,
-                                revision=1)
+                                revision=1, allow_sensitive_reads=bool(allow_sensitive_reads))
         stub = client.secret_stub(WEB_PASSWORD_TEMPLATE_ID, bootstrap.folder_id)
         secret = client.create_secret(stub, name=name.strip(), folder_id=bootstrap.folder_id, fields={
             "url": url.strip(), "username": username.strip(), "password": password, "notes": notes})
         endpoint = endpoint_from_secret(secret)
-        _mirror_and_record(audit, endpoint, message="Endpoint created with a new token.")
+        _mirror_and_record(audit, endpoint, message="Endpoint created with a new token." + (
+            " " + MSG_SENSITIVE_ON if endpoint.allow_sensitive_reads else ""))
     return EndpointResult(endpoint, token)
 
 
+@endpoint_service
 @serialized_write
 def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | None = None, url: str | None = None,
                     username: str | None = None, password: str | None = None,
-                    permission_mappings=None, expected_revision: int | None = None) -> EndpointResult:
+                    permission_mappings=None, expected_revision: int | None = None,
+                    allow_sensitive_reads: bool | None = None) -> EndpointResult:
     """Full PUT of the secret with the changed values. ``None`` keeps a value; a blank password keeps it too.
 
     ``expected_revision`` is the revision the caller's values were based on (the edit form's hidden field,
@@ -529,7 +537,7 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
                  target_id=secret.id, target_repr=current.name, before=current.audit_view(),
                  message=_from_revision(expected_revision)) as audit:
         _revision_check(current, expected_revision)
-        settings = endpoint_settings()
+        settings = configuration_service.settings_current()
         name = current.name if name is None else name
         url = current.url if url is None else url
         username = current.username if username is None else username
@@ -541,23 +549,28 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
         if errors:
             raise ValidationError(errors)
         token = None if current.has_token else token_generate(settings.endpoint_token_days)
+        sensitive = current.allow_sensitive_reads if allow_sensitive_reads is None else bool(allow_sensitive_reads)
         notes = _notes_document(
             token_id=token.token_id if token else current.token_id,
             token_hash=token.hash if token else current.token_hash,
             token_prefix=token.prefix if token else current.token_prefix,
             issued_at=token.issued_at if token else current.token_issued_at,
             expires_at=token.expires_at if token else current.token_expires_at,
-            mappings=mappings, revision=current.revision + 1)
+            mappings=mappings, revision=current.revision + 1, allow_sensitive_reads=sensitive)
         values = {"url": url.strip(), "username": username.strip(), "notes": notes}
         if password:
             values["password"] = password
         updated = client.update_secret(secret.with_values(name=name.strip(), **values))
         endpoint = endpoint_from_secret(updated)
-        _mirror_and_record(audit, endpoint,
-                           message="Endpoint updated; a token was generated." if token else "Endpoint updated.")
+        switched = ""
+        if endpoint.allow_sensitive_reads != current.allow_sensitive_reads:
+            switched = " " + (MSG_SENSITIVE_ON if endpoint.allow_sensitive_reads else MSG_SENSITIVE_OFF)
+        _mirror_and_record(audit, endpoint, message=(
+            "Endpoint updated; a token was generated." if token else "Endpoint updated.") + switched)
     return EndpointResult(endpoint, token)
 
 
+@endpoint_service
 @serialized_write
 def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
                               expected_revision: int | None = None) -> EndpointResult:
@@ -573,16 +586,18 @@ def endpoint_token_regenerate(secret_id: int, *, actor=None, request=None,
                  target_id=secret.id, target_repr=current.name, before=current.audit_view(),
                  message=_from_revision(expected_revision)) as audit:
         _revision_check(current, expected_revision)
-        token = token_generate(endpoint_settings().endpoint_token_days)
+        token = token_generate(configuration_service.settings_current().endpoint_token_days)
         notes = _notes_document(token_id=token.token_id, token_hash=token.hash, token_prefix=token.prefix,
                                 issued_at=token.issued_at, expires_at=token.expires_at,
-                                mappings=current.permission_mappings, revision=current.revision + 1)
+                                mappings=current.permission_mappings, revision=current.revision + 1,
+                                allow_sensitive_reads=current.allow_sensitive_reads)
         client.update_secret_field(secret.id, "notes", notes)
         endpoint = endpoint_from_secret(secret.with_values(notes=notes))
         _mirror_and_record(audit, endpoint, message="New token generated; the previous token no longer works.")
     return EndpointResult(endpoint, token)
 
 
+@endpoint_service
 @serialized_write
 def endpoint_delete(secret_id: int, *, actor=None, request=None, expected_revision: int | None = None) -> None:
     """Deactivate the secret in Secret Server, then deactivate the mirror row and drop its token hash.

@@ -17,25 +17,21 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 
-from connector.secretserver import SecretServerError
+from connector.errors import Busy
+from connector.messages import MSG_WRITES_BUSY
 
 WRITE_LOCK_KEY = "scim-connector:lock:secretserver-writes"
 # Longer than any one write can take (a few calls, each under the client's total deadline), so a lock left by a
 # crashed worker expires on its own.
 WRITE_LOCK_TTL_SECONDS = 60
 WRITE_LOCK_WAIT_SECONDS = 60  # how long a second writer waits before giving up with WritesBusy
-BUSY_MESSAGE = "Another administrator is saving a change right now. Try again in a moment."
+BUSY_MESSAGE = MSG_WRITES_BUSY
 
 
-class WritesBusy(SecretServerError):
-    """The write lock stayed taken for the whole wait: nothing was read or written."""
+class WritesBusy(Busy):
+    """The write lock stayed taken for the whole wait: nothing was read or written (409, Retry-After: 1)."""
 
-    default_message = BUSY_MESSAGE
-    audit_outcome = "failure"
     safe_message = "Refused: another change to Secret Server was in progress."
-
-    def __init__(self):
-        super().__init__(BUSY_MESSAGE, product_message=BUSY_MESSAGE)
 
 
 @contextmanager

@@ -32,8 +32,23 @@ from connector.secretserver import (
     ValidationFailed,
     token_cache_key,
 )
+from connector.errors import ConnectorError
+from connector.messages import (
+    MSG_APP_MISSING_PERMISSION,
+    MSG_CONNECTION_SUCCESSFUL,
+    MSG_FOLDER_DELETED,
+    MSG_INCORRECT,
+    MSG_INVALID_APP_ACCOUNT,
+    MSG_LOGIN_AS_ADMINISTRATOR,
+    MSG_NOT_CONFIGURED,
+    MSG_SECRET_DELETED,
+    MSG_UNAVAILABLE,
+    MSG_URL_HTTPS,
+    MSG_URL_INVALID,
+)
 from connector.services.audit import audited
 from connector.services.configuration_service import settings_cache_clear
+from connector.services.failures import translates_secretserver_errors
 from connector.services.connection import (
     WEB_PASSWORD_TEMPLATE_ID,
     anonymous_client,
@@ -48,17 +63,16 @@ from connector.services.connection import (
 
 logger = logging.getLogger(__name__)
 
-CONNECTION_SUCCESSFUL = "Connection Successful"
-UNAVAILABLE = "Secret Server service unavailable."
-INCORRECT_LOGIN = "Incorrect username or password."
-LOGIN_AS_ADMINISTRATOR = "Login as administrator."
-INVALID_APP_ACCOUNT = "Invalid application account."
-APP_MISSING_PERMISSION = "Application account is missing a required permission."
-URL_MUST_BE_HTTPS = "URL must be https."
-URL_INVALID = "The provided URL is invalid."
-FOLDER_DELETED = ("SCIM folder was deleted. Contact your Secret Server admin to move the SCIM Secrets into the "
-                  "SCIM connector folder.")
-SECRET_DELETED = "SCIM connector secret was deleted. To recover the secret, contact your secret server admin."
+CONNECTION_SUCCESSFUL = MSG_CONNECTION_SUCCESSFUL
+UNAVAILABLE = MSG_UNAVAILABLE
+INCORRECT_LOGIN = MSG_INCORRECT
+LOGIN_AS_ADMINISTRATOR = MSG_LOGIN_AS_ADMINISTRATOR
+INVALID_APP_ACCOUNT = MSG_INVALID_APP_ACCOUNT
+APP_MISSING_PERMISSION = MSG_APP_MISSING_PERMISSION
+URL_MUST_BE_HTTPS = MSG_URL_HTTPS
+URL_INVALID = MSG_URL_INVALID
+FOLDER_DELETED = MSG_FOLDER_DELETED
+SECRET_DELETED = MSG_SECRET_DELETED
 
 ADMIN_PERMISSION = "Administer Role Permissions"
 # What the application account does: create the root folder, create and own secrets in it (the SCIMSecret
@@ -66,18 +80,21 @@ ADMIN_PERMISSION = "Administer Role Permissions"
 REQUIRED_APP_PERMISSIONS = ("Create Root Folders", "Add Secret", "View Secret", "Edit Secret", "Own Secret",
                             "Delete Secret", "Administer Users", "Administer Groups")
 APPROVAL_TYPE = "RequireEditorsApproval"  # "Standard including Editors": owners and approvers need none
+# What a share does under APPROVAL_TYPE (the vendor documents giving access as sharing as Owner): shown on the
+# setup result, on the sign-in page of a person whose access still needs approval, and in the README.
+SHARE_AS_OWNER = ("Access to the connector is given by sharing the SCIMSecret as Owner in Secret Server. A View or "
+                  "Edit share is not enough: viewers and editors still need an approved access request.")
 EVERYONE_GROUP = "Everyone"
 
 
-class SetupError(Exception):
-    """Setup refused; ``message`` is the product's wording, ``field`` the form field it belongs next to."""
+class SetupError(ConnectorError):
+    """Setup refused; ``message`` is the product's wording, ``field`` the form field it belongs next to.
 
-    audit_outcome = "failure"
+    ``outcome`` "failure" (the input was wrong: 400) or "error" (Secret Server failed: 503)."""
 
     def __init__(self, message: str, field: str | None = None, *, outcome: str = "failure"):
-        super().__init__(message)
-        self.message = message
-        self.safe_message = message
+        super().__init__(message, field_errors={field: message} if field else None,
+                         status=400 if outcome == "failure" else 503)
         self.field = field
         self.audit_outcome = outcome
 
@@ -89,6 +106,14 @@ class SetupResult:
     folder_created: bool
     secret_created: bool
     message: str = CONNECTION_SUCCESSFUL
+    folder_name: str = ""
+    secret_name: str = ""
+
+    @property
+    def summary(self) -> str:
+        """The result as the person who ran the setup reads it: what is where, and how to give access."""
+        return (f"SCIM folder “{self.folder_name}” (#{self.folder_id}) and SCIMSecret “{self.secret_name}” "
+                f"(#{self.secret_id}) are in place. {SHARE_AS_OWNER}")
 
 
 @dataclass(frozen=True)
@@ -98,6 +123,8 @@ class SetupStatus:
     folder_present: bool | None = None
     secret_present: bool | None = None
     problem: str = ""
+    folder_name: str = ""
+    secret_name: str = ""
 
     @property
     def needs_recreate(self) -> bool:
@@ -194,8 +221,10 @@ def _secret_ensure(client: SecretServerClient, *, name: str, folder_id: int, ss_
     return secret.id, True
 
 
-def _shares_ensure(client: SecretServerClient, secret_id: int, owner: User) -> None:
-    """Owner for the setting-up administrator, View for Everyone, approval with the admin as approver."""
+def _shares_ensure(client: SecretServerClient, secret_id: int, owner: User) -> list[int]:
+    """Owner for the setting-up administrator, View for Everyone, approval with the admin as approver.
+
+    Returns the approvers' group ids (the administrator's personal group)."""
     existing = client.secret_permissions(secret_id=secret_id)
     if not any(p.user_id == owner.id and p.secret_access_role_name.lower() == "owner" for p in existing):
         client.create_secret_permission(secret_id, "Owner", user_id=owner.id)
@@ -205,15 +234,38 @@ def _shares_ensure(client: SecretServerClient, secret_id: int, owner: User) -> N
         client.create_secret_permission(secret_id, "View", group_id=everyone.id)
     approvers = [owner.personal_group_id] if owner.personal_group_id else []
     client.set_security_approval(secret_id, APPROVAL_TYPE, approvers)
+    return approvers
+
+
+def _folder_view_ensure(client: SecretServerClient, folder_id: int, owner: User,
+                        approver_group_ids: list[int]) -> None:
+    """View on the SCIM folder and its secrets for the setting-up administrator and the approvers' groups.
+
+    Without it only the application account sees the folder and the endpoint secrets in Secret Server.
+    Idempotent: a row that already names the user (or their personal group) or the group is left as is
+    (whatever its role). One read, plus one write per missing row.
+    """
+    existing = client.folder_permissions(folder_id)
+    held_by_groups = {p.group_id for p in existing if p.group_id is not None}
+    if not any(p.user_id == owner.id for p in existing) and owner.personal_group_id not in held_by_groups:
+        client.create_folder_permission(folder_id, "View", "View", user_id=owner.id)
+        held_by_groups.add(owner.personal_group_id)
+    for group_id in approver_group_ids:
+        if group_id not in held_by_groups:
+            client.create_folder_permission(folder_id, "View", "View", group_id=group_id)
+            held_by_groups.add(group_id)
 
 
 def _scim_objects_ensure(client: SecretServerClient, *, ss_url: str, app_username: str, owner: User,
                          hostname: str) -> SetupResult:
-    folder_id, folder_created = _folder_ensure(client, scim_folder_name(hostname))
-    secret_id, secret_created = _secret_ensure(client, name=scim_secret_name(hostname), folder_id=folder_id,
+    folder_name, secret_name = scim_folder_name(hostname), scim_secret_name(hostname)
+    folder_id, folder_created = _folder_ensure(client, folder_name)
+    secret_id, secret_created = _secret_ensure(client, name=secret_name, folder_id=folder_id,
                                                ss_url=ss_url, app_username=app_username)
-    _shares_ensure(client, secret_id, owner)
-    return SetupResult(folder_id, secret_id, folder_created, secret_created)
+    approvers = _shares_ensure(client, secret_id, owner)
+    _folder_view_ensure(client, folder_id, owner, approvers)
+    return SetupResult(folder_id, secret_id, folder_created, secret_created, folder_name=folder_name,
+                       secret_name=secret_name)
 
 
 def _mirrors_write(result: SetupResult, hostname: str) -> None:
@@ -222,6 +274,28 @@ def _mirrors_write(result: SetupResult, hostname: str) -> None:
                                           defaults={"name": scim_folder_name(hostname), "active": True})
 
 
+def _check_healthy(url: str) -> None:
+    """Secret Server's anonymous health check, before any credential is sent."""
+    try:
+        with anonymous_client(url) as anonymous:
+            health = anonymous.healthcheck()
+    except SecretServerError:
+        raise _unavailable() from None
+    if not health.healthy:
+        raise _unavailable()
+
+
+def _check_app_account(admin_client: SecretServerClient, app_session: SecretServerClient) -> None:
+    """The application account is an enabled application account holding every permission the connector uses."""
+    app_me = app_session.current_user()
+    app_user = admin_client.get_user(app_me.id)
+    if not app_user.is_application_account or not app_user.enabled:
+        raise SetupError(INVALID_APP_ACCOUNT, "app_username")
+    if not all(app_me.has_permission(p) for p in REQUIRED_APP_PERMISSIONS):
+        raise SetupError(APP_MISSING_PERMISSION, "app_username")
+
+
+@translates_secretserver_errors
 def secretserver_setup(*, url: str, admin_username: str, admin_password: str, app_username: str,
                        app_password: str, admin_domain: str = "", app_domain: str = "",
                        app_site_id: int | None = None, allow_http: bool | None = None, actor=None,
@@ -240,13 +314,7 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
                          "app_domain": app_domain, "app_site_id": app_site_id, "hostname": hostname}) as audit:
         try:
             url = url_check(url, allow_http=allow_http)
-            try:
-                with anonymous_client(url) as anonymous:
-                    health = anonymous.healthcheck()
-            except (Unavailable, SecretServerError):
-                raise _unavailable() from None
-            if not health.healthy:
-                raise _unavailable()
+            _check_healthy(url)
             admin_client = _grant(url, admin_username, admin_password, admin_domain,
                                   SetupError(INCORRECT_LOGIN, "admin_username"))
             admin_me = admin_client.current_user()
@@ -256,12 +324,7 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
 
             app_session = _grant(url, app_username, app_password, app_domain,
                                  SetupError(INVALID_APP_ACCOUNT, "app_username"))
-            app_me = app_session.current_user()
-            app_user = admin_client.get_user(app_me.id)
-            if not app_user.is_application_account or not app_user.enabled:
-                raise SetupError(INVALID_APP_ACCOUNT, "app_username")
-            if not all(app_me.has_permission(p) for p in REQUIRED_APP_PERMISSIONS):
-                raise SetupError(APP_MISSING_PERMISSION, "app_username")
+            _check_app_account(admin_client, app_session)
 
             result = _scim_objects_ensure(app_session, ss_url=url, app_username=app_username, owner=admin_user,
                                           hostname=hostname)
@@ -291,12 +354,13 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
     return result
 
 
+@translates_secretserver_errors
 def scim_objects_recreate(*, owner_ss_user_id: int, actor=None, request=None) -> SetupResult:
     """The "recreate" button: the same idempotent folder/secret/shares step, as the application account,
     with the signed-in administrator as Owner and approver."""
     bootstrap = bootstrap_get()
     if bootstrap is None:
-        raise SetupError("Secret Server Not Configured.")
+        raise SetupError(MSG_NOT_CONFIGURED)
     hostname = bootstrap.hostname or connector_hostname()
     with audited(action="setup.recreate", actor=actor, request=request, target_type="secretserver",
                  target_repr=bootstrap.secret_server_url[:200],
@@ -337,15 +401,17 @@ def setup_status(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:
         return SetupStatus(configured=False)
     client = app_client(bootstrap)
     try:
+        folder_name = secret_name = ""
         try:
             folder = client.get_folder(bootstrap.folder_id)
-            folder_present = folder.id == bootstrap.folder_id
+            folder_present, folder_name = folder.id == bootstrap.folder_id, folder.folder_name
         except (NotFound, AccessDenied):
             folder_present = False
         try:
             secret = client.get_secret(bootstrap.scim_secret_id)
             secret_present = secret.active and secret.folder_id == bootstrap.folder_id if folder_present \
                 else secret.active
+            secret_name = secret.name
         except (NotFound, AccessDenied):
             secret_present = False
     except Unavailable:
@@ -353,4 +419,4 @@ def setup_status(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:
     except SecretServerError as exc:
         return SetupStatus(configured=True, reachable=True, problem=exc.product_message or type(exc).__name__)
     problem = FOLDER_DELETED if not folder_present else SECRET_DELETED if not secret_present else ""
-    return SetupStatus(True, True, folder_present, secret_present, problem)
+    return SetupStatus(True, True, folder_present, secret_present, problem, folder_name, secret_name)

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 
+from accessrequests.services import access_request_apply
 from connector.access import ConnectorAccess, Role
 from connector.configuration import ConnectorSettings
 from connector.models import SecretServerIdentity
@@ -34,11 +35,27 @@ from connector.secretserver import (
     PasswordExpired,
     SecretServerClient,
     SecretServerError,
-    Unavailable,
 )
 from connector.secretserver import AccessRequest as SSAccessRequest
+from connector.errors import ConnectorError, SecretServerUnavailable
+from connector.messages import (
+    MSG_EXPIRED,
+    MSG_INCORRECT,
+    MSG_LOCKED_OUT,
+    MSG_NO_PERMISSION,
+    MSG_NOT_CONFIGURED,
+    MSG_PASSWORD_REQUIRED,
+    MSG_PENDING,
+    MSG_REMOVED,
+    MSG_REQUEST_DENIED,
+    MSG_SIGNIN_AUDIT_FAILED,
+    MSG_TOKEN_REFUSED,
+    MSG_UNAVAILABLE,
+    MSG_USERNAME_REQUIRED,
+)
 from connector.services.audit import AuditWriteError, audit_record
-from connector.services.configuration_service import settings_current
+from connector.services import configuration_service
+from connector.services.failures import translates_secretserver_errors
 from connector.services.connection import (
     ConnectorNotConfigured,
     anonymous_client,
@@ -49,18 +66,16 @@ from connector.services.connection import (
 
 logger = logging.getLogger(__name__)
 
-MSG_INCORRECT = "Incorrect username or password."
-MSG_EXPIRED = "Secret Server password has expired. Please login to Secret Server to reset your password."
-MSG_UNAVAILABLE = "Secret Server service unavailable."
-MSG_NOT_CONFIGURED = "Secret Server Not Configured."
-MSG_NO_PERMISSION = ("Login does not have permission to access SCIM Connector. "
-                     "Contact SCIM Connector owner for access.")
-MSG_PENDING = "Request sent and approval pending."
-MSG_LOCKED_OUT = "Too many failed sign-in attempts. Try again later."
-MSG_USERNAME_REQUIRED = "Username required."
-MSG_PASSWORD_REQUIRED = "Password required."
-MSG_AUDIT_FAILED = "The audit trail could not be written; you were not signed in."
-MSG_REMOVED = "Your access to SCIM Connector was removed in Secret Server."
+MSG_AUDIT_FAILED = MSG_SIGNIN_AUDIT_FAILED
+
+
+class BearerTokenRefused(ConnectorError):
+    """Secret Server refused an API caller's access token (expired, revoked, garbage)."""
+
+    status = 401
+    audit_outcome = "failure"
+    default_message = MSG_TOKEN_REFUSED
+
 
 ROLE_RANK = {"none": 0, "list": 1, "view": 2, "edit": 3, "owner": 4}
 
@@ -111,13 +126,6 @@ class SigninOutcome:
     @property
     def can_request_again(self) -> bool:
         return self.kind == Outcome.DENIED
-
-
-# --- settings ------------------------------------------------------------------------------------------
-
-def connector_settings() -> ConnectorSettings:
-    """The connector's settings (cached ≤ 30 s by the configuration service; never raises)."""
-    return settings_current()
 
 
 # --- brute-force throttle ------------------------------------------------------------------------------
@@ -171,6 +179,11 @@ def signin_failures_reset(username: str, domain: str | None, ip: str | None) -> 
 
 # --- deciding the role ---------------------------------------------------------------------------------
 
+def _in_auditors_group(groups, conf: ConnectorSettings) -> bool:
+    """Group names compare case-insensitively, as Secret Server compares them."""
+    return any(g.group_name.strip().lower() == conf.auditors_group.strip().lower() for g in groups)
+
+
 def _person_role(client: SecretServerClient, me, secret_id: int, conf: ConnectorSettings,
                  now: datetime) -> tuple[ConnectorAccess | None, bool]:
     """Role from the person's own view: (access or None, has_view). Raises SecretServerError."""
@@ -191,7 +204,7 @@ def _person_role(client: SecretServerClient, me, secret_id: int, conf: Connector
     groups = client.user_groups(me.id)
     if not identity_matches(groups, me.user_name):
         raise StaleIdentity()
-    if any(g.group_name.strip().lower() == conf.auditors_group.strip().lower() for g in groups):
+    if _in_auditors_group(groups, conf):
         return ConnectorAccess(Role.AUDITOR, me.id, me.user_name, me.display_name, "group", None, now), has_view
     return None, has_view
 
@@ -337,9 +350,7 @@ def signin_check(*, username: str, password: str, domain: str | None = None, req
 
 
 def _decide(person, bootstrap, *, username, domain, request, request_again, now, done) -> SigninOutcome:
-    from accessrequests.services import access_request_apply
-
-    conf = connector_settings()
+    conf = configuration_service.settings_current()
     secret_id = bootstrap.scim_secret_id
     me, access, has_view = _person_role_known_first(person, username, domain, secret_id, conf, now)
     identity = PersonIdentity(me.id, me.user_name or username, me.display_name, me.email_address, domain or "")
@@ -355,7 +366,13 @@ def _decide(person, bootstrap, *, username, domain, request, request_again, now,
     if not has_view:
         return done(SigninOutcome(Outcome.NO_PERMISSION, MSG_NO_PERMISSION, None, identity, user), "denied",
                     user=user)
+    return _decide_by_requests(person, secret_id, identity=identity, user=user, request=request,
+                               request_again=request_again, now=now, days=conf.access_window_days, done=done)
 
+
+def _decide_by_requests(person, secret_id, *, identity, user, request, request_again, now, days,
+                        done) -> SigninOutcome:
+    """No access yet, but the person may request it: mirror their requests, then pending, denied or file one."""
     mine = sorted((r for r in person.access_requests_for_secret(secret_id) if r.secret_id in (0, secret_id)),
                   key=lambda r: r.id)
     for r in mine:
@@ -366,12 +383,11 @@ def _decide(person, bootstrap, *, username, domain, request, request_again, now,
                     user=user)
     latest = mine[-1] if mine else None
     if latest is not None and latest.status.lower() == "denied" and not request_again:
-        outcome = SigninOutcome(Outcome.DENIED, "Your access request was denied.", None, identity, user, latest.id,
+        outcome = SigninOutcome(Outcome.DENIED, MSG_REQUEST_DENIED, None, identity, user, latest.id,
                                 reviewer=latest.approver_display_name, reviewer_comment=latest.response_comment)
         return done(outcome, "denied", user=user)
 
-    filed = _file_request(person, secret_id, user=user, identity=identity, request=request, now=now,
-                          days=conf.access_window_days)
+    filed = _file_request(person, secret_id, user=user, identity=identity, request=request, now=now, days=days)
     return done(SigninOutcome(Outcome.PENDING, MSG_PENDING, None, identity, user, filed.id), "denied", user=user)
 
 
@@ -389,8 +405,6 @@ def _person_role_known_first(person, username, domain, secret_id, conf, now):
 
 def _file_request(person, secret_id, *, user, identity, request, now, days) -> SSAccessRequest:
     """File an access request as the person; mirror + event + audit row, or cancel it if audit fails."""
-    from accessrequests.services import access_request_apply
-
     comment = f"Access to SCIM Connector requested by {identity.user_name} from {_client_ip(request) or 'unknown'}"
     filed = person.create_access_request(secret_id, comment, now, now + timedelta(days=days))
     try:
@@ -425,9 +439,24 @@ def _bypass_rank(options) -> int:
     return ROLE_RANK["edit"]
 
 
+def _share_rank(shares, user_id: int, group_ids: set[int]) -> int:
+    """The person's best role on the SCIMSecret from its shares (their own and their groups')."""
+    return max([ROLE_RANK.get(p.secret_access_role_name.strip().lower(), 0) for p in shares
+                if p.user_id == user_id or p.group_id in group_ids] + [0])
+
+
+def _approved_until(client: SecretServerClient, secret_id: int, user_id: int, now: datetime) -> datetime | None:
+    """When the person's approved requests for the SCIMSecret that grant access now end (None: there are none)."""
+    approved = [r for r in client.search_access_requests(status="Approved", secret_id=secret_id,
+                                                         requesting_user_id=user_id)  # assumed filters
+                if r.secret_id == secret_id and r.requesting_user_id == user_id and r.grants_access_at(now)]
+    return max(r.expiration_date for r in approved) if approved else None
+
+
+@translates_secretserver_errors
 def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None = None,
                    now: datetime | None = None) -> RecheckResult:
-    """Re-decide a signed-in person's role with the application account. Raises SecretServerError.
+    """Re-decide a signed-in person's role with the application account. Raises ConnectorError.
 
     Round trips: the SCIMSecret's shares, its approval options, the person's groups, and (only when no
     share qualifies) this person's approved requests for the SCIMSecret (filtered by Secret Server: see
@@ -437,7 +466,7 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
     now = now or datetime.now(UTC)
     bootstrap = bootstrap_require()
     client = client or app_client(bootstrap)
-    conf = connector_settings()
+    conf = configuration_service.settings_current()
     secret_id = bootstrap.scim_secret_id
     shares = client.secret_permissions(secret_id=secret_id)
     options = client.access_request_options(secret_id)
@@ -445,24 +474,18 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
     if not identity_matches(groups, access.username):
         identity_forget(access.ss_user_id)
         return RecheckResult(None, MSG_REMOVED)
-    group_ids = {g.group_id for g in groups}
-    best = max([ROLE_RANK.get(p.secret_access_role_name.strip().lower(), 0) for p in shares
-                if p.user_id == access.ss_user_id or p.group_id in group_ids] + [0])
+    best = _share_rank(shares, access.ss_user_id, {g.group_id for g in groups})
     common = dict(ss_user_id=access.ss_user_id, username=access.username, display_name=access.display_name,
                   checked_at=now)
     if best >= _bypass_rank(options):
         return RecheckResult(ConnectorAccess(Role.ADMINISTRATOR, via="share", access_until=None, **common),
                              idle_minutes=conf.ui_session_minutes)
     if best >= ROLE_RANK["view"] or not options.enable_requires_approval_for_access:
-        approved = [r for r in client.search_access_requests(status="Approved", secret_id=secret_id,
-                                                             requesting_user_id=access.ss_user_id)
-                    if r.secret_id == secret_id and r.requesting_user_id == access.ss_user_id
-                    and r.grants_access_at(now)]
-        if approved:
-            until = max(r.expiration_date for r in approved)
+        until = _approved_until(client, secret_id, access.ss_user_id, now)
+        if until is not None:
             return RecheckResult(ConnectorAccess(Role.ADMINISTRATOR, via="request", access_until=until, **common),
                                  idle_minutes=conf.ui_session_minutes)
-    if any(g.group_name.strip().lower() == conf.auditors_group.strip().lower() for g in groups):
+    if _in_auditors_group(groups, conf):
         return RecheckResult(ConnectorAccess(Role.AUDITOR, via="group", access_until=None, **common),
                              idle_minutes=conf.ui_session_minutes)
     if access.via == "request" and access.access_until is not None:
@@ -476,22 +499,23 @@ def bearer_check(token: str, *, request=None, now: datetime | None = None) -> Si
     """Same rules as a person, for an API caller's Secret Server access token (one audit row).
 
     Round trips: current user, secret state (administrator: 2); + groups (auditor: 3). Raises
-    ``AuthenticationFailed`` for a token Secret Server refuses and ``Unavailable`` when it is down
-    (both audited).
+    ``BearerTokenRefused`` for a token Secret Server refuses and ``SecretServerUnavailable`` when it is
+    down (both audited).
     """
     now = now or datetime.now(UTC)
     bootstrap = bootstrap_require()
     client = person_client(token, bootstrap.secret_server_url)
     try:
         me = client.current_user()
-        access, _has_view = _person_role(client, me, bootstrap.scim_secret_id, connector_settings(), now)
+        access, _has_view = _person_role(client, me, bootstrap.scim_secret_id,
+                                         configuration_service.settings_current(), now)
     except AuthenticationFailed:
         audit_record(action="auth.bearer", outcome="failure", actor_name="", message="token refused by Secret Server",
                      request=request)
-        raise
+        raise BearerTokenRefused() from None
     except SecretServerError:
         audit_record(action="auth.bearer", outcome="error", actor_name="", message=MSG_UNAVAILABLE, request=request)
-        raise Unavailable(MSG_UNAVAILABLE) from None
+        raise SecretServerUnavailable(MSG_UNAVAILABLE) from None
     finally:
         client.close()
     identity = PersonIdentity(me.id, me.user_name, me.display_name, me.email_address)

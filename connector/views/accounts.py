@@ -8,9 +8,10 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from connector.forms_signin import SigninForm
+from connector.forms.signin import SigninForm
 from connector.services.audit import AuditWriteError, audit_record
 from connector.services.connection import connector_is_configured
+from connector.services.setup import SHARE_AS_OWNER
 from connector.services.signin import MSG_NOT_CONFIGURED, Outcome
 
 NOTICE_KEY = "signin_notice"
@@ -60,6 +61,8 @@ class SigninView(LoginView):
     def get_context_data(self, outcome=None, **kwargs):
         context = super().get_context_data(**kwargs)
         notice = self.request.session.pop(NOTICE_KEY, None) if self.request.method == "GET" else None
+        if outcome is not None and outcome.kind in (Outcome.PENDING, Outcome.DENIED):
+            context["share_hint"] = SHARE_AS_OWNER  # a View/Edit share does not spare anyone the request
         if outcome is not None and outcome.kind == Outcome.PENDING:
             notice = outcome.message
         elif outcome is not None and outcome.kind == Outcome.DENIED:

@@ -1,6 +1,7 @@
 """Audit trail browser for administrators and auditors: list, one event with its diff, CSV export.
 
-Views only parse the request, call selectors and render; the queries live in connector/selectors/audit.py.
+Views only parse the request, call selectors (and the cached verification service) and render; the queries
+live in connector/selectors/audit.py.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 from connector.access import staff_required
 from connector.listing import audited_csv_export, keyset_list_context, keyset_page_or_first, requested_sort
 from connector.selectors import audit as selectors
+from connector.services import audit_status
 
 SORT_LABELS = {"-time": "Newest first", "time": "Oldest first"}
 
@@ -60,9 +62,9 @@ def audit_list(request):
         "rows_html": _rows_html(rows),
         "sort": selectors.AUDIT_KEYSET.order(requested_sort(request)).name,
         "sort_choices": SORT_LABELS.items(),
-        "verification": selectors.audit_verification_status(),
-        "anchor": selectors.audit_anchor_status(),
-        "verify_last": selectors.VERIFY_LAST,
+        "verification": audit_status.audit_verification_status(),
+        "anchor": audit_status.audit_anchor_status(),
+        "verify_last": audit_status.VERIFY_LAST,
     })
 
 
@@ -73,9 +75,9 @@ def audit_detail(request, seq: int):
     return render(request, "connector/audit/detail.html", {
         "nav_section": "audit",
         "event": event,
-        "diff": selectors.audit_diff(event.before, event.after),
-        "before_json": _pretty(event.before),
-        "after_json": _pretty(event.after),
+        "diff": event.diff(),
+        "before_json": _pretty(event.states()[0]),
+        "after_json": _pretty(event.states()[1]),
     })
 
 

@@ -1,59 +1,49 @@
 """SCIM endpoint pages (Settings → SCIM Connector Endpoints). Thin: forms in, services do the work.
 
-A page that shows a freshly generated token is rendered directly (never via redirect, so the token is
-not carried through the session or messages) with ``Cache-Control: no-store``.
+A save that generates a token redirects to the endpoint's page (F5 never resubmits), which shows the token
+once from the session (connector/views/token_once.py) with ``Cache-Control: no-store``.
 """
 from html import escape
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from connector.access import admin_required
 from connector.forms.endpoints import EndpointForm, MappingFormSet, mappings_from_formset
-from connector.secretserver import SecretServerError
+from connector.errors import ConnectorError, NotConfigured, SavedNotMirrored
 from connector.selectors.endpoints import endpoint_mirror_list
-from connector.services.audit import AuditWriteError
-from connector.services.connection import ConnectorNotConfigured
 from connector.services.endpoints import (
     EndpointConflict,
-    EndpointMirrorFailed,
     EndpointNotFound,
     endpoint_create,
     endpoint_delete,
-    endpoint_error_message,
     endpoint_get,
     endpoint_list,
     endpoint_token_regenerate,
     endpoint_update,
 )
+from connector.views.failures import error_to_form, error_to_messages
+from connector.views.token_once import token_keep_for_next_page, token_take
 
 FORM_TEMPLATE = "connector/endpoints/form.html"
 
 
-def _no_store(response):
-    add_never_cache_headers(response)
-    patch_cache_control(response, no_store=True, private=True)
-    return response
+def _failed(request, exc: ConnectorError):
+    """A refused read or write, as a page: not configured → home; not found → 404; else a message and the list.
 
-
-_error_message = endpoint_error_message
-
-
-def _not_configured(request, exc):
-    messages.error(request, exc.message)
-    return redirect("/")
-
-
-def _saved_but_not_mirrored(request, exc):
-    """Secret Server took the change but the local mirror did not: a warning, and back to the list."""
-    messages.warning(request, _error_message(exc))
+    Secret Server took a change the mirror missed (``SavedNotMirrored``): a warning, back to the list.
+    """
+    if isinstance(exc, EndpointNotFound):
+        raise Http404(exc.message) from None
+    error_to_messages(request, exc)
+    if isinstance(exc, NotConfigured):
+        return redirect("/")
     return redirect("connector:endpoint-list")
 
 
@@ -90,11 +80,11 @@ def endpoint_list_view(request):
     warning = None
     try:
         endpoints = endpoint_list(full=request.GET.get("refresh") == "1")
-    except ConnectorNotConfigured as exc:
-        return _not_configured(request, exc)
-    except SecretServerError as exc:
+    except NotConfigured as exc:
+        return _failed(request, exc)
+    except ConnectorError as exc:
         endpoints = endpoint_mirror_list()
-        warning = f"{_error_message(exc)} Showing the local copy, which may be out of date."
+        warning = f"{exc.message} Showing the local copy, which may be out of date."
     rows = list(endpoints.values_list(*LIST_COLUMNS))  # one query, no model instances
     return render(request, "connector/endpoints/list.html",
                   {"endpoints": bool(rows), "rows_html": _endpoint_rows_html(rows), "warning": warning,
@@ -112,20 +102,9 @@ def _render_form(request, form, formset, *, endpoint=None, token=None, status=20
                "action_url": (reverse("connector:endpoint-edit", args=[endpoint.ss_secret_id]) if endpoint
                               else reverse("connector:endpoint-add"))}
     response = render(request, FORM_TEMPLATE, context, status=status)
-    return _no_store(response) if token else response
-
-
-def _apply_errors(form, formset, exc):
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            if field in form.fields:
-                for message in errors:
-                    form.add_error(field, message)
-            else:
-                for message in errors:
-                    form.add_error(None, message)
-    else:
-        form.add_error(None, _error_message(exc))
+    if token:
+        add_never_cache_headers(response)  # Cache-Control: ... no-store, private
+    return response
 
 
 def _edit_form(endpoint):
@@ -136,16 +115,37 @@ def _edit_form(endpoint):
 
 
 def _form_after_save(request, result):
-    """Re-open the saved endpoint's form showing the new token once."""
-    form, formset = _edit_form(result.endpoint)
-    return _render_form(request, form, formset, endpoint=result.endpoint, token=result.token)
+    """Redirect to the saved endpoint's page, which shows the new token once (redirect after POST)."""
+    token_keep_for_next_page(request, result.endpoint.ss_secret_id, result.token)
+    return redirect("connector:endpoint-edit", result.endpoint.ss_secret_id)
 
 
 def _conflict(request, exc):
     """Someone else saved first: show the values Secret Server holds now (nothing of this post is kept)."""
-    messages.error(request, exc.message)
+    error_to_messages(request, exc)
     form, formset = _edit_form(exc.current)
     return _render_form(request, form, formset, endpoint=exc.current, status=409)
+
+
+def _save(request, form, save):
+    """Run a create or update: the page that follows, or None when the form is to be shown with its errors.
+
+    Saved: the form once more when a token was generated (shown once), else the list. Changed by someone
+    else: the current values. Not configured, gone, or saved without the local copy: ``_failed``.
+    """
+    try:
+        result = save()
+    except EndpointConflict as exc:
+        return _conflict(request, exc)
+    except (NotConfigured, EndpointNotFound, SavedNotMirrored) as exc:
+        return _failed(request, exc)
+    except ConnectorError as exc:
+        error_to_form(form, exc)
+        return None
+    messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
+    if result.token:
+        return _form_after_save(request, result)
+    return redirect("connector:endpoint-list")
 
 
 def _posted_revision(request):
@@ -162,18 +162,10 @@ def endpoint_add_view(request):
     form = EndpointForm(request.POST or None)
     formset = MappingFormSet(request.POST or None, prefix="mappings")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            result = endpoint_create(request=request, permission_mappings=mappings_from_formset(formset),
-                                     **form.cleaned_data)
-        except ConnectorNotConfigured as exc:
-            return _not_configured(request, exc)
-        except EndpointMirrorFailed as exc:
-            return _saved_but_not_mirrored(request, exc)
-        except (ValidationError, SecretServerError, AuditWriteError) as exc:
-            _apply_errors(form, formset, exc)
-        else:
-            messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
-            return _form_after_save(request, result)
+        page = _save(request, form, lambda: endpoint_create(
+            request=request, permission_mappings=mappings_from_formset(formset), **form.cleaned_data))
+        if page is not None:
+            return page
     return _render_form(request, form, formset, status=400 if request.method == "POST" else 200)
 
 
@@ -182,36 +174,19 @@ def endpoint_add_view(request):
 def endpoint_edit_view(request, pk):
     try:
         endpoint = endpoint_get(pk)
-    except ConnectorNotConfigured as exc:
-        return _not_configured(request, exc)
-    except EndpointNotFound:
-        raise Http404("Endpoint not found.") from None
-    except SecretServerError as exc:
-        messages.error(request, _error_message(exc))
-        return redirect("connector:endpoint-list")
+    except ConnectorError as exc:
+        return _failed(request, exc)
     if request.method == "GET":
         form, formset = _edit_form(endpoint)
-        return _render_form(request, form, formset, endpoint=endpoint)
+        return _render_form(request, form, formset, endpoint=endpoint, token=token_take(request, pk))
     form = EndpointForm(request.POST, editing=True)
     formset = MappingFormSet(request.POST, prefix="mappings")
     if form.is_valid() and formset.is_valid():
-        try:
-            result = endpoint_update(endpoint.ss_secret_id, request=request,
-                                     permission_mappings=mappings_from_formset(formset),
-                                     expected_revision=form.cleaned_data.get("revision"), **form.endpoint_values())
-        except EndpointNotFound:
-            raise Http404("Endpoint not found.") from None
-        except EndpointConflict as exc:
-            return _conflict(request, exc)
-        except EndpointMirrorFailed as exc:
-            return _saved_but_not_mirrored(request, exc)
-        except (ValidationError, SecretServerError, AuditWriteError) as exc:
-            _apply_errors(form, formset, exc)
-        else:
-            messages.success(request, f"Endpoint “{result.endpoint.name}” saved.")
-            if result.token:
-                return _form_after_save(request, result)
-            return redirect("connector:endpoint-list")
+        page = _save(request, form, lambda: endpoint_update(
+            endpoint.ss_secret_id, request=request, permission_mappings=mappings_from_formset(formset),
+            expected_revision=form.cleaned_data.get("revision"), **form.endpoint_values()))
+        if page is not None:
+            return page
     return _render_form(request, form, formset, endpoint=endpoint, status=400)
 
 
@@ -220,15 +195,13 @@ def endpoint_edit_view(request, pk):
 def endpoint_token_view(request, pk):
     try:
         result = endpoint_token_regenerate(pk, request=request, expected_revision=_posted_revision(request))
-    except EndpointNotFound:
-        raise Http404("Endpoint not found.") from None
     except EndpointConflict as exc:
         return _conflict(request, exc)
-    except ConnectorNotConfigured as exc:
-        return _not_configured(request, exc)
-    except (EndpointMirrorFailed, SecretServerError, AuditWriteError) as exc:
-        messages.error(request, _error_message(exc))
+    except SavedNotMirrored as exc:  # a new token nobody can see: say so as an error, as before
+        messages.error(request, exc.message)
         return redirect("connector:endpoint-list")
+    except ConnectorError as exc:
+        return _failed(request, exc)
     messages.success(request, "New token generated. The previous token no longer works.")
     return _form_after_save(request, result)
 
@@ -238,26 +211,19 @@ def endpoint_token_view(request, pk):
 def endpoint_delete_view(request, pk):
     try:
         endpoint = endpoint_get(pk)
-    except EndpointNotFound:
-        raise Http404("Endpoint not found.") from None
-    except ConnectorNotConfigured as exc:
-        return _not_configured(request, exc)
-    except SecretServerError as exc:
-        messages.error(request, _error_message(exc))
-        return redirect("connector:endpoint-list")
+    except ConnectorError as exc:
+        return _failed(request, exc)
     if request.method == "POST":
         try:
             endpoint_delete(endpoint.ss_secret_id, request=request, expected_revision=_posted_revision(request))
-        except EndpointNotFound:
-            raise Http404("Endpoint not found.") from None
         except EndpointConflict as exc:
-            messages.error(request, exc.message)
+            error_to_messages(request, exc)
             return render(request, "connector/endpoints/delete.html",
                           {"endpoint": exc.current, "nav_section": "settings-endpoints"}, status=409)
-        except EndpointMirrorFailed as exc:
-            messages.warning(request, _error_message(exc))
-        except (SecretServerError, AuditWriteError) as exc:
-            messages.error(request, _error_message(exc))
+        except EndpointNotFound as exc:
+            return _failed(request, exc)
+        except ConnectorError as exc:
+            error_to_messages(request, exc)
         else:
             messages.success(request, f"Endpoint “{endpoint.name}” deleted. Its token no longer works.")
         return redirect("connector:endpoint-list")

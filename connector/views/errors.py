@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
-from connector.services.signin import MSG_NO_PERMISSION
+from connector.messages import MSG_NO_PERMISSION
 
 
 @requires_csrf_token

@@ -145,9 +145,18 @@ def options(ctx, secretId):
     return {"enableRequiresApprovalForAccess": kind != "None",
             "editorsAlsoRequireApproval": kind in ("RequireEditorsApproval", "RequireEveryoneApproval"),
             "ownersAndApproversAlsoRequireApproval": kind == "RequireEveryoneApproval",
-            "requireCheckout": False, "requireCommentTicketNumber": False, "enableDoubleLock": False,
-            "isDefaultCheckoutInterval": True, "customCheckoutIntervalDays": 0,
-            "customCheckoutIntervalHours": 0, "customCheckoutIntervalMinutes": 0}
+            "requireCheckout": bool(secret.get("checkOutEnabled")),
+            "requireCommentTicketNumber": bool(secret.get("requiresComment")), "enableDoubleLock": False,
+            **_checkout_interval(secret)}
+
+
+def _checkout_interval(secret) -> dict:
+    minutes = secret.get("checkOutIntervalMinutes")
+    if not minutes:
+        return {"isDefaultCheckoutInterval": True, "customCheckoutIntervalDays": 0,
+                "customCheckoutIntervalHours": 0, "customCheckoutIntervalMinutes": 0}
+    return {"isDefaultCheckoutInterval": False, "customCheckoutIntervalDays": minutes // 1440,
+            "customCheckoutIntervalHours": minutes % 1440 // 60, "customCheckoutIntervalMinutes": minutes % 60}
 
 
 def decide(state, user, req, status, comment=None, start=None, end=None) -> dict:

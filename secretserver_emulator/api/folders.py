@@ -114,32 +114,78 @@ def create(ctx):
               "inheritSecretPolicy": as_bool(data.get("inheritSecretPolicy"), parent != ROOT),
               "created": iso(ctx.now)}
     state.folders[folder["id"]] = folder
-    # The creator becomes Owner of what it creates (brief; matches Secret Server's behaviour).
-    add_folder_permission(state, folder["id"], state.groups[ctx.user["personalGroupId"]], "Owner", "Owner")
+    if parent == ROOT or not inherit:
+        # A folder with its own permissions starts from its parent's (a copy) and the creator becomes its
+        # Owner; an inheriting sub-folder simply has its parent's (UNCONFIRMED: the exact initial rows).
+        if parent != ROOT:
+            copy_parent_rows(state, folder)
+        add_folder_permission(state, folder["id"], state.groups[ctx.user["personalGroupId"]], "Owner", "Owner")
     return folder_model(state, folder)
+
+
+def copy_parent_rows(state, folder):
+    """Breaking inheritance: the folder keeps what it had, now as its own rows."""
+    source = access.permission_source(state, folder["parentFolderId"])
+    for row in access.own_rows(state, source["id"]) if source else []:
+        group = state.groups.get(row["groupId"])
+        if group:
+            add_folder_permission(state, folder["id"], group, row["folderAccessRoleName"], row["secretAccessRoleName"])
+
+
+def set_inheritance(state, folder, inherit: bool):
+    """Turning inheritance off copies the inherited rows; turning it on drops the folder's own rows."""
+    if access.is_root(folder) or bool(folder.get("inheritPermissions")) == inherit:
+        folder["inheritPermissions"] = inherit
+        return
+    if inherit:
+        for row_id in [r["id"] for r in access.own_rows(state, folder["id"])]:
+            del state.folderPermissions[row_id]
+    else:
+        copy_parent_rows(state, folder)
+    folder["inheritPermissions"] = inherit
 
 
 @route("PUT", "/api/v1/folders/{id:int}")
 def update(ctx, id):
+    """Rename, move (`parentFolderId`), inheritance flags. Needs Edit; changing `inheritPermissions` needs
+    Owner. A sibling with the same name, or a move under itself, is refused (UNCONFIRMED messages)."""
     state, data = ctx.state, ctx.data()
     folder = access.require_folder(state, ctx.user, id, "Edit")
-    if "id" in data and as_int(data.get("id")) != id:
-        raise invalid({"id": "The id in the body must match the URL."})
+    errors = {}
+    if data.get("id") is not None and as_int(data.get("id")) != id:
+        errors["id"] = "The id in the body must match the URL."
+    name = folder["folderName"]
     if "folderName" in data:
-        if not (data.get("folderName") or "").strip():
-            raise invalid({"folderName": "The FolderName field is required."})
-        folder["folderName"] = data["folderName"].strip()
-    for key in ("inheritPermissions", "inheritSecretPolicy"):
-        if key in data:
-            folder[key] = as_bool(data[key])
-    if "parentFolderId" in data and as_int(data["parentFolderId"], ROOT) != folder.get("parentFolderId"):
+        name = (data.get("folderName") or "").strip() if isinstance(data.get("folderName"), str) else ""
+        if not name:
+            errors["folderName"] = "The FolderName field is required."
+    target = folder.get("parentFolderId", ROOT)
+    if data.get("parentFolderId") is not None:
         target = as_int(data["parentFolderId"], ROOT)
+        if target in (0, None):
+            target = ROOT
+        if target == id or (target != ROOT and target in descendants(state, id, False)):
+            errors["parentFolderId"] = "A folder cannot be moved into itself or one of its sub-folders."
+    if errors:
+        raise invalid(errors)
+    if target != folder.get("parentFolderId", ROOT):
         if target == ROOT:
             if not state.has_role_permission(ctx.user, "Create Root Folders"):
                 raise access_denied()
         else:
             access.require_folder(state, ctx.user, target, "Edit")
-        folder["parentFolderId"] = target
+    if any(f["id"] != id and f["folderName"].lower() == name.lower() and f.get("parentFolderId", ROOT) == target
+           for f in state.folders.values()):
+        raise invalid({"folderName": f"A folder named '{name}' already exists in this location."})
+    inherit = data.get("inheritPermissions")
+    if inherit is not None and as_bool(inherit) != bool(folder.get("inheritPermissions")):
+        access.require_folder(state, ctx.user, id, "Owner")
+    folder["folderName"] = name
+    folder["parentFolderId"] = target
+    if data.get("inheritSecretPolicy") is not None:
+        folder["inheritSecretPolicy"] = as_bool(data["inheritSecretPolicy"])
+    if inherit is not None:
+        set_inheritance(state, folder, as_bool(inherit))
     return folder_model(state, folder)
 
 
@@ -225,10 +271,58 @@ def create_permission(ctx):
     group = resolve_principal(state, data, errors)
     if errors:
         raise invalid(errors)
-    access.require_folder(state, ctx.user, folder_id, "Owner")
-    if as_bool(data.get("breakInheritance")):
-        state.folders[folder_id]["inheritPermissions"] = False
+    folder = access.require_folder(state, ctx.user, folder_id, "Owner")
+    _own_permissions(state, folder, as_bool(data.get("breakInheritance")))
     return permission_model(state, add_folder_permission(state, folder_id, group, folder_role, secret_role), False)
+
+
+def _own_permissions(state, folder, break_inheritance: bool):
+    """Permissions of an inheriting sub-folder are its parent's: changing them needs breakInheritance
+    (which copies them first). UNCONFIRMED: Secret Server's answer without it; ours is a 400."""
+    if access.is_root(folder) or not folder.get("inheritPermissions"):
+        return
+    if not break_inheritance:
+        raise invalid({"breakInheritance": "The folder inherits its permissions from its parent folder; "
+                                           "set breakInheritance to true to give it its own."})
+    set_inheritance(state, folder, False)
+
+
+@route("GET", "/api/v1/folder-permissions/{id:int}")
+def read_permission(ctx, id):
+    """EXTENSION (SPEC lists it): one FolderPermissionModel; needs View on the folder."""
+    row = ctx.state.folderPermissions.get(id)
+    if not row:
+        raise not_found("FolderPermission", id)
+    access.require_folder(ctx.state, ctx.user, row["folderId"], "View")
+    return permission_model(ctx.state, row, False)
+
+
+@route("PUT", "/api/v1/folder-permissions/{id:int}")
+def update_permission(ctx, id):
+    """EXTENSION (body UNCONFIRMED): {id?, folderAccessRoleName?, secretAccessRoleName?} -> FolderPermissionModel.
+    Needs Owner on the folder."""
+    state, data = ctx.state, ctx.data()
+    row = state.folderPermissions.get(id)
+    if not row:
+        raise not_found("FolderPermission", id)
+    errors = {}
+    if data.get("id") is not None and as_int(data.get("id")) != id:
+        errors["id"] = "The id in the body must match the URL."
+    folder_role = row["folderAccessRoleName"]
+    if data.get("folderAccessRoleName") is not None:
+        folder_role = canonical(data.get("folderAccessRoleName"), FOLDER_ROLES)
+        if not folder_role:
+            errors["folderAccessRoleName"] = "Must be one of View, Edit, Add Secret, Owner."
+    secret_role = row["secretAccessRoleName"]
+    if data.get("secretAccessRoleName") is not None:
+        secret_role = canonical(data.get("secretAccessRoleName"), SECRET_ROLES)
+        if not secret_role:
+            errors["secretAccessRoleName"] = "Must be one of List, View, Edit, Owner, None."
+    if errors:
+        raise invalid(errors)
+    access.require_folder(state, ctx.user, row["folderId"], "Owner")
+    row.update(folderAccessRoleName=folder_role, secretAccessRoleName=secret_role)
+    return permission_model(state, row, False)
 
 
 @route("DELETE", "/api/v1/folder-permissions/{id:int}")

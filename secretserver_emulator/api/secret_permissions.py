@@ -86,6 +86,16 @@ def _row(ctx, id):
     return row
 
 
+@route("GET", "/api/v1/secret-permissions/{id:int}")
+def read(ctx, id):
+    """EXTENSION (SPEC lists the read): one SecretPermissionModel; needs View on the secret."""
+    row = ctx.state.secretPermissions.get(id)
+    if not row:
+        raise not_found("SecretPermission", id)
+    access.secret_for(ctx.state, ctx.user, row["secretId"], "View", include_inactive=True, check_approval=False)
+    return permission_model(ctx.state, row, False)
+
+
 @route("PUT", "/api/v1/secret-permissions/{id:int}")
 def update(ctx, id):
     data, errors = ctx.data(), {}

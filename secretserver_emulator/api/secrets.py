@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from .. import access
 from ..access import SECRET_ROLES, canonical
-from ..http import ApiError, as_bool, as_int, deleted, fmt_dt, invalid, page, values
+import math
+from datetime import timedelta
+
+from ..http import (ApiError, access_denied, as_bool, as_int, checked_out_by_another, checkout_required, comment_required,
+                    deleted, fmt_dt, invalid, iso, page, values)
 from ..router import route
 from .folders import descendants, folder_path
 from .secret_permissions import add_secret_permission
@@ -21,6 +25,74 @@ def item_model(template, item) -> dict:
             "itemValue": item.get("itemValue", ""), "isPassword": field.get("isPassword", False),
             "isNotes": field.get("isNotes", False), "isFile": False, "isList": False, "listType": "None",
             "fileAttachmentId": None, "filename": None}
+
+
+# ---- check-out ---------------------------------------------------------------------------
+# UNCONFIRMED throughout: Secret Server's REST behaviour for check-out secrets. The emulator follows the
+# query names the swagger documents (`autoCheckout`, `noAutoCheckout`, `autoCheckIn`, `forceCheckIn`):
+# viewing or editing a check-out secret checks it out to the caller unless `noAutoCheckout=true`; it stays
+# checked out for `checkOutIntervalMinutes` (default 30) of emulator time; another user is refused until
+# then unless an Owner passes `forceCheckIn=true`; `POST /api/v1/secrets/{id}/check-in` releases it.
+DEFAULT_CHECKOUT_MINUTES = 30
+
+
+def checkout_holder(state, secret) -> int | None:
+    """The user id holding the check-out, or None (an expired check-out counts as released)."""
+    holder, end = secret.get("checkOutUserId"), secret.get("checkOutEnd")
+    if holder is None or not end or state.when(end) <= state.now():
+        return None
+    return holder
+
+
+def _holder_name(state, secret) -> str:
+    holder = state.users.get(checkout_holder(state, secret))
+    return holder["userName"] if holder else ""
+
+
+def checkout_fields(state, secret) -> dict:
+    holder = checkout_holder(state, secret)
+    user = state.users.get(holder) if holder is not None else None
+    remaining = 0
+    if holder is not None:
+        remaining = max(0, math.ceil((state.when(secret["checkOutEnd"]) - state.now()).total_seconds() / 60))
+    return {"checkedOut": holder is not None, "checkOutEnabled": bool(secret.get("checkOutEnabled")),
+            "checkOutIntervalMinutes": secret.get("checkOutIntervalMinutes", DEFAULT_CHECKOUT_MINUTES)
+            if secret.get("checkOutEnabled") else -1,
+            "checkOutMinutesRemaining": remaining, "checkOutUserId": holder if holder is not None else -1,
+            "checkOutUserDisplayName": user["displayName"] if user else ""}
+
+
+def check_out(state, secret, user):
+    minutes = secret.get("checkOutIntervalMinutes") or DEFAULT_CHECKOUT_MINUTES
+    secret.update(checkOutUserId=user["id"], checkOutEnd=iso(state.now() + timedelta(minutes=minutes)))
+
+
+def check_in(secret):
+    secret.update(checkOutUserId=None, checkOutEnd=None)
+
+
+def gate(state, user, secret, comment=None, no_auto_checkout=False, force_check_in=False, token=None):
+    """The comment and check-out rules on top of permissions and approval (`access.secret_for`).
+
+    Require Comment applies to every caller, owners included (UNCONFIRMED); the comment comes from the
+    restricted calls' body, an update's `comment`, or an earlier `view-comment` under the same token.
+    """
+    commented = token is not None and secret["id"] in state.tokens.get(token, {}).get("viewComments", [])
+    if secret.get("requiresComment") and not str(comment or "").strip() and not commented:
+        raise comment_required()
+    if not secret.get("checkOutEnabled"):
+        return
+    holder = checkout_holder(state, secret)
+    if holder is not None and holder != user["id"]:
+        if force_check_in and access.secret_rank(state, user, secret) >= SECRET_ROLES["Owner"][0]:
+            check_in(secret)
+            holder = None
+        else:
+            raise checked_out_by_another()
+    if holder is None:
+        if no_auto_checkout:
+            raise checkout_required()
+        check_out(state, secret, user)
 
 
 def is_restricted(state, user, secret) -> bool:
@@ -45,8 +117,7 @@ def secret_model(state, user, secret) -> dict:
         "requiresComment": secret.get("requiresComment", False),
         "requiresApprovalForAccess": kind != "None", "accessRequestWorkflowMapId": None,
         "isRestricted": is_restricted(state, user, secret), "isDoubleLock": False, "doubleLockId": 0,
-        "checkedOut": False, "checkOutEnabled": False, "checkOutIntervalMinutes": -1,
-        "checkOutMinutesRemaining": 0, "checkOutUserId": -1, "checkOutUserDisplayName": "",
+        **checkout_fields(state, secret),
         "checkOutChangePasswordEnabled": False, "autoChangeEnabled": False, "autoChangeNextPassword": None,
         "isOutOfSync": False, "outOfSyncReason": "", "failedPasswordChangeAttempts": 0,
         "lastHeartBeatStatus": "Pending", "lastHeartBeatCheck": secret.get("created"),
@@ -68,8 +139,11 @@ def secret_summary(state, user, secret) -> dict:
             "active": secret.get("active", True), "siteId": secret.get("siteId", 1),
             "isRestricted": is_restricted(state, user, secret), "requiresApproval": kind != "None",
             "requiresComment": secret.get("requiresComment", False),
-            "inheritsPermissions": secret.get("enableInheritPermissions", True), "checkedOut": False,
-            "checkOutEnabled": False, "checkOutUserId": -1, "checkOutUserName": "",
+            "inheritsPermissions": secret.get("enableInheritPermissions", True),
+            "checkedOut": checkout_holder(state, secret) is not None,
+            "checkOutEnabled": bool(secret.get("checkOutEnabled")),
+            "checkOutUserId": checkout_fields(state, secret)["checkOutUserId"],
+            "checkOutUserName": _holder_name(state, secret),
             "lastHeartBeatStatus": "Pending", "lastAccessed": secret.get("lastAccessed"),
             "createDate": secret.get("created"), "extendedFields": [], "autoChangeEnabled": False,
             "doubleLockEnabled": False, "hidePassword": False, "hasLauncher": False, "isOutOfSync": False,
@@ -111,12 +185,29 @@ def search(ctx):
 
 # ---- read --------------------------------------------------------------------------------
 
-def _load(ctx, id, minimum="View", check_approval=True):
-    include_inactive = ctx.flag("includeinactive") or (
-        ctx.method != "GET" and as_bool(ctx.data().get("includeInactive")))
+def _option(ctx, name, default=False):
+    """A read/edit option from the query string or, for writes, the JSON body."""
+    if ctx.query.get(name) not in (None, ""):
+        return ctx.flag(name, default)
+    if ctx.method != "GET" and isinstance(ctx.body, dict):
+        return as_bool(ctx.body.get(name), default)
+    return default
+
+
+def _load(ctx, id, minimum="View", check_approval=True, comment=None):
+    include_inactive = _option(ctx, "includeInactive")
     secret = access.secret_for(ctx.state, ctx.user, id, minimum, include_inactive, check_approval)
+    if comment is None and ctx.method != "GET" and isinstance(ctx.body, dict):
+        comment = ctx.body.get("comment")
+    gate(ctx.state, ctx.user, secret, comment, _option(ctx, "noAutoCheckout"), _option(ctx, "forceCheckIn"),
+         ctx.token)
     secret["lastAccessed"] = fmt_dt(ctx.now)
     return secret
+
+
+def _after_read(ctx, secret):
+    if _option(ctx, "autoCheckIn") and checkout_holder(ctx.state, secret) == ctx.user["id"]:
+        check_in(secret)
 
 
 @route("GET", "/api/v1/secrets/{id:int}")
@@ -124,7 +215,59 @@ def _load(ctx, id, minimum="View", check_approval=True):
 def read(ctx, id):
     if id == 0 and ctx.query.get("secretpath"):
         id = _by_path(ctx.state, ctx.query["secretpath"])
-    return secret_model(ctx.state, ctx.user, _load(ctx, id))
+    secret = _load(ctx, id)
+    model = secret_model(ctx.state, ctx.user, secret)
+    _after_read(ctx, secret)
+    return model
+
+
+@route("POST", "/api/v1/secrets/{id:int}/restricted")
+def read_restricted(ctx, id):
+    """Contract §5: read a restricted secret with {comment, ticketNumber, ticketSystemId, forceCheckIn,
+    includeInactive, noAutoCheckout, doubleLockPassword}."""
+    ctx.data()
+    secret = _load(ctx, id)
+    model = secret_model(ctx.state, ctx.user, secret)
+    _after_read(ctx, secret)
+    return model
+
+
+@route("POST", "/api/v1/secrets/{id:int}/restricted/fields/{slug}")
+def read_restricted_field(ctx, id, slug):
+    ctx.data()
+    secret = _load(ctx, id)
+    value = _item(secret, slug).get("itemValue", "")
+    _after_read(ctx, secret)
+    return value
+
+
+@route("POST", "/api/v1/secret-access-requests/secrets/{id:int}/view-comment")
+def view_comment(ctx, id):
+    """Contract §7: {comment, ticketNumber, ticketSystemId} -> true. The comment then stands for this
+    secret for the rest of the caller's access token (UNCONFIRMED: how long Secret Server honours it)."""
+    data = ctx.data()
+    access.secret_for(ctx.state, ctx.user, id, "View", check_approval=True)
+    if not str(data.get("comment") or "").strip():
+        raise invalid({"comment": "The Comment field is required."})
+    record = ctx.state.tokens.get(ctx.token)
+    if record is not None and id not in record.setdefault("viewComments", []):
+        record["viewComments"].append(id)
+    return True
+
+
+@route("POST", "/api/v1/secrets/{id:int}/check-in")
+def check_in_route(ctx, id):
+    """EXTENSION (SS has a check-in call; body and answer UNCONFIRMED): the holder, or an Owner with
+    forceCheckIn, releases the check-out -> SecretSummary."""
+    state = ctx.state
+    secret = access.secret_for(state, ctx.user, id, "View", _option(ctx, "includeInactive"), check_approval=False)
+    holder = checkout_holder(state, secret)
+    if holder is not None and holder != ctx.user["id"]:
+        if not (_option(ctx, "forceCheckIn")
+                and access.secret_rank(state, ctx.user, secret) >= SECRET_ROLES["Owner"][0]):
+            raise checked_out_by_another()
+    check_in(secret)
+    return secret_summary(state, ctx.user, secret)
 
 
 def _by_path(state, path):
@@ -144,12 +287,20 @@ def read_state(ctx, id):
     role = access.secret_rank(state, user, secret)
     approval = access.active_approval(state, user, secret)
     blocked = access.needs_approval(state, user, secret, role) and not approval
+    holder = checkout_holder(state, secret)
+    needs_checkout = bool(secret.get("checkOutEnabled")) and holder != user["id"]
     if blocked:
         secret_state = "RequiresApproval"
     elif not secret.get("active", True):
         secret_state = "RequiresUndelete"
     elif role < SECRET_ROLES["View"][0]:
         secret_state = "CannotView"
+    elif needs_checkout and secret.get("requiresComment"):
+        secret_state = "RequiresCheckoutAndComment"
+    elif needs_checkout:
+        secret_state = "RequiresCheckout"
+    elif secret.get("requiresComment"):
+        secret_state = "RequiresComment"
     else:
         secret_state = "None"
     folder = state.folders.get(secret["folderId"])
@@ -224,6 +375,8 @@ def create(ctx):
     items = _blank_items(state, template) if template else []
     if template:
         _apply_items(template, data.get("items"), items, errors)
+        _required_items(template, items, errors)
+    security = _security_options(data, errors)
     if errors:
         raise invalid(errors)
     folder_id = _target_folder(ctx, as_int(data.get("folderId"), -1))
@@ -231,8 +384,8 @@ def create(ctx):
               "active": True, "items": items, "siteId": as_int(data.get("siteId"), 1),
               "enableInheritPermissions": as_bool(data.get("enableInheritPermissions"), folder_id is not None),
               "enableInheritSecretPolicy": as_bool(data.get("enableInheritSecretPolicy"), True),
-              "requiresComment": as_bool(data.get("requiresComment")), "requireApprovalType": "None",
-              "approvers": [], "created": fmt_dt(ctx.now)}
+              "requiresComment": False, "checkOutEnabled": False, "requireApprovalType": "None",
+              "approvers": [], "created": fmt_dt(ctx.now), **security}
     state.secrets[secret["id"]] = secret
     add_secret_permission(state, secret["id"], state.groups[ctx.user["personalGroupId"]], "Owner")
     return secret_model(state, ctx.user, secret)
@@ -251,15 +404,44 @@ def update(ctx, id):
     template = state.templates[secret["secretTemplateId"]]
     items = [dict(i) for i in secret["items"]]
     _apply_items(template, data.get("items"), items, errors)
+    _required_items(template, items, errors)
+    security = {k: v for k, v in _security_options(data, errors).items() if secret.get(k, False) != v}
     if errors:
         raise invalid(errors)
+    if security and access.secret_rank(state, ctx.user, secret) < SECRET_ROLES["Owner"][0]:
+        raise access_denied()  # the Security settings are the owners' (UNCONFIRMED)
     if "folderId" in data and as_int(data.get("folderId"), -1) != (secret["folderId"] or -1):
         secret["folderId"] = _target_folder(ctx, as_int(data.get("folderId"), -1))
-    secret.update(name=name, items=items)
-    for key in ("enableInheritPermissions", "enableInheritSecretPolicy", "requiresComment", "active"):
+    secret.update(name=name, items=items, **security)
+    if security.get("checkOutEnabled") is False:
+        check_in(secret)
+    for key in ("enableInheritPermissions", "enableInheritSecretPolicy", "active"):
         if key in data and data.get(key) is not None:
             secret[key] = as_bool(data[key])
     return secret_model(state, ctx.user, secret)
+
+
+def _security_options(data, errors) -> dict:
+    """requiresComment, checkOutEnabled, checkOutIntervalMinutes present in a create/update body."""
+    out = {}
+    for key in ("requiresComment", "checkOutEnabled"):
+        if data.get(key) is not None:
+            out[key] = as_bool(data[key])
+    if data.get("checkOutIntervalMinutes") is not None:
+        minutes = as_int(data.get("checkOutIntervalMinutes"))
+        if minutes is None or (minutes <= 0 and minutes != -1):
+            errors["checkOutIntervalMinutes"] = "Must be a positive number of minutes (or -1 for the default)."
+        elif minutes > 0:
+            out["checkOutIntervalMinutes"] = minutes
+    return out
+
+
+def _required_items(template, items, errors):
+    """Fields the template marks isRequired need a value (UNCONFIRMED message)."""
+    values = {i["fieldId"]: i.get("itemValue") for i in items}
+    missing = [f["name"] for f in template["fields"] if f.get("isRequired") and not str(values.get(f["id"]) or "")]
+    if missing:
+        errors["items"] = [f"The {name} field is required." for name in missing]
 
 
 def _item(secret, slug):
@@ -272,7 +454,10 @@ def _item(secret, slug):
 
 @route("GET", "/api/v1/secrets/{id:int}/fields/{slug}")
 def read_field(ctx, id, slug):
-    return _item(_load(ctx, id), slug).get("itemValue", "")
+    secret = _load(ctx, id)
+    value = _item(secret, slug).get("itemValue", "")
+    _after_read(ctx, secret)
+    return value
 
 
 @route("PUT", "/api/v1/secrets/{id:int}/fields/{slug}")
@@ -344,7 +529,9 @@ def security_model(state, secret) -> dict:
                           "isGroup": user is None})
     return {"requireApprovalType": secret.get("requireApprovalType") or "None", "approvers": approvers,
             "approvalWorkflow": None, "requiresComment": secret.get("requiresComment", False),
-            "checkOutEnabled": False, "checkOutIntervalMinutes": -1, "checkOutChangePassword": False,
+            "checkOutEnabled": bool(secret.get("checkOutEnabled")),
+            "checkOutIntervalMinutes": checkout_fields(state, secret)["checkOutIntervalMinutes"],
+            "checkOutChangePassword": False,
             "hideLauncherPassword": False, "isDoubleLock": False}
 
 

@@ -1,29 +1,53 @@
-"""Users and groups, read side (docs §3).
+"""Users (docs §3): search, read, create, update, disable, the caller's own password.
 
-UNCONFIRMED: which role permissions gate these reads. We require "View Users"
-or "Administer Users" to read other users, and "View Groups" or "Administer
-Groups" to read groups; everyone may read themselves and their own groups.
+A user's groups (`GET /api/v1/users/{id}/groups`) are served by groups.py.
+
+Who may do what (UNCONFIRMED which role permissions gate the reads): reading
+other users needs "View Users" or "Administer Users"; creating, updating and
+deleting users needs "Administer Users"; everyone may read themselves and
+their own groups. A missing role permission is the contract's 400 Access Denied
+(403 is only for a bad token).
+
+User names are unique per domain, case-insensitively (a local `alice` and a
+directory `CORP\\alice` may coexist, as in Secret Server). Users are never
+removed: DELETE disables (docs/secretserver-api-extensions.md).
 """
 from __future__ import annotations
 
-from ..http import access_denied, not_found, page
+import re
+
+from .. import passwords
+from ..http import (ApiError, access_denied, as_int, deleted, invalid, iso, not_found, page,
+                    values)
 from ..router import route
+from ..state import LOCAL_DOMAIN
 
 USER_READERS = ("View Users", "Administer Users")
-GROUP_READERS = ("View Groups", "Administer Groups")
-
-
-def user_summary(state, user: dict) -> dict:
-    return {"id": user["id"], "userName": user["userName"], "displayName": user["displayName"],
-            "emailAddress": user.get("emailAddress", ""), "enabled": user.get("enabled", True),
-            "domainId": -1, "domainName": None, "isApplicationAccount": user.get("isApplicationAccount", False),
-            "isLockedOut": user.get("isLockedOut", False), "lastLogin": user.get("lastLogin"),
-            "loginFailures": user.get("loginFailures", 0), "created": _created(user),
-            "externalUserSource": "None", "twoFactorMethod": "None", "platformIntegrationType": "None"}
+USER_ADMINS = ("Administer Users",)
+SEARCH_FIELDS = {"username": "userName", "displayname": "displayName", "emailaddress": "emailAddress"}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+MAX_NAME = 255  # UNCONFIRMED: Secret Server's column width for user and display names
 
 
 def _created(row):
     return row.get("created", "")[:23] if row.get("created") else None
+
+
+def domain_name(state, domain_id) -> str | None:
+    domain = state.domains.get(domain_id)
+    return domain["name"] if domain else None
+
+
+def user_summary(state, user: dict) -> dict:
+    domain_id = user.get("domainId", LOCAL_DOMAIN)
+    return {"id": user["id"], "userName": user["userName"], "displayName": user["displayName"],
+            "emailAddress": user.get("emailAddress", ""), "enabled": user.get("enabled", True),
+            "domainId": domain_id, "domainName": domain_name(state, domain_id),
+            "isApplicationAccount": user.get("isApplicationAccount", False),
+            "isLockedOut": user.get("isLockedOut", False), "lastLogin": user.get("lastLogin"),
+            "loginFailures": user.get("loginFailures", 0), "created": _created(user),
+            "externalUserSource": "ActiveDirectory" if domain_id != LOCAL_DOMAIN else "None",
+            "twoFactorMethod": "None", "platformIntegrationType": "None"}
 
 
 def user_model(state, user: dict) -> dict:
@@ -33,43 +57,17 @@ def user_model(state, user: dict) -> dict:
     model.update({
         "lockOutReason": "LoginFailures" if user.get("isLockedOut") else None,
         "lockOutReasonDescription": "Locked out" if user.get("isLockedOut") else "",
-        "lastSessionActivity": user.get("lastLogin"), "passwordLastChanged": _created({"created": user.get("passwordLastChanged")}),
-        "personalGroupId": user["personalGroupId"], "adGuid": None, "adAccountExpires": None,
+        "lastSessionActivity": user.get("lastLogin"),
+        "passwordLastChanged": _created({"created": user.get("passwordLastChanged")}),
+        "personalGroupId": user["personalGroupId"], "adGuid": user.get("adGuid"), "adAccountExpires": None,
         "twoFactor": False, "duoTwoFactor": False, "oathTwoFactor": False, "radiusTwoFactor": False,
-        "radiusUserName": None, "isEmailVerified": True, "isEmailCopiedFromAD": False,
+        "fido2TwoFactor": False, "radiusUserName": None, "isEmailVerified": True, "isEmailCopiedFromAD": False,
         "dateOptionId": -1, "timeOptionId": -1, "userLcid": 0,
     })
     return model
 
 
-def group_user_summary(state, group: dict, user: dict) -> dict:
-    return {"groupId": group["id"], "groupName": group["name"], "groupDomainId": -1, "groupDomainName": None,
-            "userId": user["id"], "userName": user["userName"], "userDomainId": -1, "userDomainName": None,
-            "displayName": user["displayName"], "enabled": user.get("enabled", True)}
-
-
-def group_summary(state, group: dict) -> dict:
-    return {"id": group["id"], "name": group["name"], "enabled": group.get("enabled", True), "domainId": -1,
-            "domainName": None, "domainGuid": None, "created": _created(group),
-            "memberCount": len(state.group_member_ids(group)), "synchronized": False,
-            "synchronizeNow": False, "isPlatform": False}
-
-
-def group_model(state, group: dict) -> dict:
-    model = group_summary(state, group)
-    model.pop("memberCount")
-    model.update({"adGuid": None, "canEditMembers": not group.get("everyone") and not group.get("personalUserId"),
-                  "isEditable": not group.get("everyone"), "hasGroupOwners": False, "owners": [],
-                  "ownerGroups": [], "ownerUsers": [], "systemGroup": bool(group.get("everyone"))})
-    return model
-
-
-def _visible_groups(state):
-    """Personal groups are not listed by the groups search (UNCONFIRMED, as in the UI)."""
-    return [g for g in state.groups.values() if not g.get("personalUserId")]
-
-
-def _require(state, user, perms):
+def require(state, user, perms):
     if not state.has_role_permission(user, *perms):
         raise access_denied()
 
@@ -80,6 +78,59 @@ def get_user(state, user_id):
         raise not_found("User", user_id)
     return user
 
+
+def duplicate_user(name: str) -> ApiError:
+    """UNCONFIRMED body: the validation envelope naming userName, plus an errorCode of our choosing."""
+    return ApiError(400, {"message": "The request is invalid.", "errorCode": "API_DuplicateUserName",
+                          "modelState": {"userName": [f"A user with the user name '{name}' already exists."]}})
+
+
+def _password_errors(state, password, errors, user=None):
+    history = (user.get("passwordHistory", []) + [user.get("password")]) if user else None
+    broken = passwords.problems(state, password, history)
+    if broken:
+        errors["password"] = broken
+
+
+def _text(data, key, errors, label, required):
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors[key] = f"The {label} field is required."
+        return None
+    if not isinstance(value, str):
+        errors[key] = f"The {label} field must be a string."
+        return None
+    value = value.strip()
+    if len(value) > MAX_NAME:
+        errors[key] = f"The {label} field must be at most {MAX_NAME} characters."
+    return value
+
+
+def _email(data, errors):
+    email = data.get("emailAddress")
+    if email in (None, ""):
+        return ""
+    if not isinstance(email, str) or not EMAIL.match(email.strip()):
+        errors["emailAddress"] = "The EmailAddress field is not a valid e-mail address."
+        return None
+    return email.strip()
+
+
+def bool_field(data, key, errors, default=None):
+    """A JSON boolean (or "true"/"false") from the body; anything else is a validation error."""
+    value = data.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    errors[key] = f"The {key} field must be true or false."
+    return default
+
+
+# ---- reads -------------------------------------------------------------------------------
 
 @route("GET", "/api/v1/users/current")
 def current(ctx):
@@ -92,64 +143,163 @@ def current(ctx):
 
 @route("GET", "/api/v1/users")
 def search_users(ctx):
-    _require(ctx.state, ctx.user, USER_READERS)
-    text = (ctx.query.get("filter.searchtext") or "").lower()
+    """filter.searchText (substring of the searchFields, default user name, display name and email),
+    filter.searchFields[], filter.includeInactive, filter.domainId, filter.userIds[], paging."""
+    state, q = ctx.state, ctx.query
+    require(state, ctx.user, USER_READERS)
+    text = (q.get("filter.searchtext") or "").strip().lower()
+    fields = [SEARCH_FIELDS[f.lower()] for f in values(q, "filter.searchfields") if f.lower() in SEARCH_FIELDS]
+    fields = fields or list(SEARCH_FIELDS.values())
     inactive = ctx.flag("filter.includeinactive")
-    rows = [user_summary(ctx.state, u) for u in sorted(ctx.state.users.values(), key=lambda u: u["id"])
+    domain_id = as_int(q.get("filter.domainid"))
+    wanted_ids = {as_int(v) for raw in values(q, "filter.userids") for v in str(raw).split(",")}
+    wanted_ids.discard(None)
+    candidates = ([state.users[i] for i in wanted_ids if i in state.users] if wanted_ids
+                  else state.users.values())
+    if text and len(fields) == len(SEARCH_FIELDS):
+        candidates = [u for u in candidates if text in state.user_haystack(u)]
+    elif text:
+        candidates = [u for u in candidates if any(text in (u.get(f) or "").lower() for f in fields)]
+    rows = [u for u in candidates
             if (inactive or u.get("enabled", True))
-            and (not text or any(text in (u.get(k) or "").lower() for k in ("userName", "displayName", "emailAddress")))]
-    return page(rows, ctx.query, "userName")
+            and (domain_id is None or u.get("domainId", LOCAL_DOMAIN) == domain_id)]
+    rows.sort(key=lambda u: state.user_name_rank(u["id"]))
+    return page(rows, q, "userName", build=lambda u: user_summary(state, u), presorted=True)
 
 
 @route("GET", "/api/v1/users/{id:int}")
 def read_user(ctx, id):
     if id != ctx.user["id"]:
-        _require(ctx.state, ctx.user, USER_READERS)
+        require(ctx.state, ctx.user, USER_READERS)
     user = get_user(ctx.state, id)
     if not user.get("enabled", True) and not ctx.flag("includeinactive", True):
         raise not_found("User", id)
     return user_model(ctx.state, user)
 
 
-@route("GET", "/api/v1/users/{id:int}/groups")
-def user_groups(ctx, id):
-    if id != ctx.user["id"]:
-        _require(ctx.state, ctx.user, USER_READERS)
-    state = ctx.state
+# ---- writes ------------------------------------------------------------------------------
+
+@route("POST", "/api/v1/users")
+def create_user(ctx):
+    """UserCreateArgs: userName, displayName, password (local users), emailAddress, enabled,
+    isApplicationAccount, domainId. New users get the seed's `User` role (UNCONFIRMED default role)."""
+    state, data = ctx.state, ctx.data()
+    require(state, ctx.user, USER_ADMINS)
+    errors = {}
+    name = _text(data, "userName", errors, "UserName", True)
+    display = _text(data, "displayName", errors, "DisplayName", True)
+    email = _email(data, errors)
+    enabled = bool_field(data, "enabled", errors, True)
+    app_account = bool_field(data, "isApplicationAccount", errors, False)
+    domain_id = as_int(data.get("domainId"), LOCAL_DOMAIN)
+    if domain_id in (0, None):
+        domain_id = LOCAL_DOMAIN
+    if domain_id != LOCAL_DOMAIN and domain_id not in state.domains:
+        errors["domainId"] = f"Domain {domain_id} not found."
+    if domain_id == LOCAL_DOMAIN:
+        _password_errors(state, data.get("password"), errors)
+    if errors:
+        raise invalid(errors)
+    if state.user_by_name(name, domain_id):
+        raise duplicate_user(name)
+    now = iso(ctx.now)
+    record = {"id": state.new_id("users"), "userName": name, "displayName": display, "emailAddress": email,
+              "password": data.get("password") if domain_id == LOCAL_DOMAIN else None,
+              "enabled": enabled, "isLockedOut": False, "passwordExpired": False,
+              "isApplicationAccount": app_account, "roles": ["User"] if "User" in state.roles else [],
+              "loginFailures": 0, "lastLogin": None, "created": now, "passwordLastChanged": now,
+              "domainId": domain_id, "adGuid": data.get("adGuid") if domain_id != LOCAL_DOMAIN else None,
+              "passwordHistory": []}
+    state.add_user(record, state.new_id("groups"))
+    return user_model(state, record)
+
+
+@route("PUT", "/api/v1/users/{id:int}")
+def update_user(ctx, id):
+    """UserUpdateArgs: displayName, emailAddress, enabled, isLockedOut, loginFailures, password,
+    isApplicationAccount. UserUpdateArgs has no userName: Secret Server users cannot be renamed, so a
+    userName in the body is ignored like any other unknown key."""
+    state, data = ctx.state, ctx.data()
+    require(state, ctx.user, USER_ADMINS)
     user = get_user(state, id)
-    rows = [group_user_summary(state, g, user) for g in sorted(_visible_groups(state), key=lambda g: g["id"])
-            if g["id"] in state.group_ids_of(user)]
-    return page(rows, ctx.query, "groupName")
+    errors = {}
+    if data.get("id") is not None and as_int(data.get("id")) != id:
+        errors["id"] = "The id in the body must match the URL."
+    changes = {}
+    if data.get("displayName") is not None:
+        changes["displayName"] = _text(data, "displayName", errors, "DisplayName", True)
+    if data.get("emailAddress") is not None:
+        changes["emailAddress"] = _email(data, errors)
+    for key in ("enabled", "isLockedOut", "isApplicationAccount"):
+        value = bool_field(data, key, errors)
+        if value is not None:
+            changes[key] = value
+    if data.get("loginFailures") is not None:
+        failures = as_int(data.get("loginFailures"))
+        if failures is None or failures < 0:
+            errors["loginFailures"] = "The LoginFailures field must be a number >= 0."
+        else:
+            changes["loginFailures"] = failures
+    if changes.get("enabled") is False and id == ctx.user["id"]:
+        # UNCONFIRMED: Secret Server's refusal to disable the signed-in account.
+        errors["enabled"] = "You cannot disable your own account."
+    new_password = data.get("password")
+    if new_password not in (None, ""):
+        if user.get("domainId", LOCAL_DOMAIN) != LOCAL_DOMAIN:
+            # UNCONFIRMED: directory users have no local password to set.
+            errors["password"] = "The password of a domain user is managed by its directory."
+        else:
+            _password_errors(state, new_password, errors, user)
+    if errors:
+        raise invalid(errors)
+    if changes.get("isLockedOut") is False:
+        changes.setdefault("loginFailures", 0)
+    user.update(changes)
+    state.forget_haystack(id)
+    if new_password not in (None, ""):
+        _set_password(ctx, user, new_password)
+    return user_model(state, user)
 
 
-@route("GET", "/api/v1/groups")
-def search_groups(ctx):
-    _require(ctx.state, ctx.user, GROUP_READERS)
-    text = (ctx.query.get("filter.searchtext") or "").lower()
-    inactive = ctx.flag("filter.includeinactive")
-    rows = [group_summary(ctx.state, g) for g in sorted(_visible_groups(ctx.state), key=lambda g: g["id"])
-            if (inactive or g.get("enabled", True)) and text in g["name"].lower()]
-    return page(rows, ctx.query, "name")
+def _set_password(ctx, user, new_password):
+    user.setdefault("passwordHistory", []).append(user.get("password"))
+    user["passwordHistory"] = user["passwordHistory"][-24:]
+    user.update(password=new_password, passwordExpired=False, passwordLastChanged=iso(ctx.now))
 
 
-def _group(ctx, id):
-    _require(ctx.state, ctx.user, GROUP_READERS)
-    group = ctx.state.groups.get(id)
-    if not group:
-        raise not_found("Group", id)
-    return group
+@route("DELETE", "/api/v1/users/{id:int}")
+def delete_user(ctx, id):
+    """Disables the user (Secret Server keeps users for the audit trail). A user that is already
+    disabled answers 404, as the vendor's connector observes."""
+    state = ctx.state
+    require(state, ctx.user, USER_ADMINS)
+    user = state.users.get(id)
+    if not user or not user.get("enabled", True):
+        raise not_found("User", id)
+    if id == ctx.user["id"]:
+        raise invalid({"id": "You cannot delete your own account."})
+    user["enabled"] = False
+    return deleted(id, "User")
 
 
-@route("GET", "/api/v1/groups/{id:int}")
-def read_group(ctx, id):
-    return group_model(ctx.state, _group(ctx, id))
+@route("POST", "/api/v1/users/change-password")
+def change_own_password(ctx):
+    """The caller changes their own password: UserChangePasswordArgs {currentPassword, newPassword} -> UserModel.
 
-
-@route("GET", "/api/v1/groups/{id:int}/users")
-def group_users(ctx, id):
-    group = _group(ctx, id)
-    inactive = ctx.flag("filter.includeinactiveusersforgroup", True)
-    users = [ctx.state.users[u] for u in ctx.state.group_member_ids(group) if u in ctx.state.users]
-    rows = [group_user_summary(ctx.state, group, u) for u in users if inactive or u.get("enabled", True)]
-    return page(rows, ctx.query, "userName")
-
+    EXTENSION (SPEC users_service_change_password; error bodies UNCONFIRMED): a wrong current password is
+    400 with modelState.currentPassword; the policy applies to newPassword.
+    """
+    state, data, user = ctx.state, ctx.data(), ctx.user
+    errors = {}
+    if user.get("domainId", LOCAL_DOMAIN) != LOCAL_DOMAIN:
+        raise invalid({"newPassword": "The password of a domain user is managed by its directory."})
+    if data.get("currentPassword") != user.get("password"):
+        errors["currentPassword"] = "The current password is incorrect."
+    problems = passwords.problems(state, data.get("newPassword"),
+                                  user.get("passwordHistory", []) + [user.get("password")])
+    if problems:
+        errors["newPassword"] = problems
+    if errors:
+        raise invalid(errors)
+    _set_password(ctx, user, data["newPassword"])
+    return user_model(state, user)

@@ -98,7 +98,8 @@ def step_1_setup(s: Story) -> None:
     s.sign_in("admin")
     assert s.path() == "/settings/secret-server/", "back to where setup left off"
     card = page.locator("main")
-    expect(card).to_contain_text(re.compile(r"SCIMSecret\s*#\d+\s*Present"))
+    expect(card).to_contain_text(re.compile(rf"SCIM folder\s*SCIM {host} #\d+\s*Present"))
+    expect(card).to_contain_text(re.compile(rf"SCIMSecret\s*SCIMSecret {host} #\d+\s*Present"))
     folder = s.ss.state.folder_by_name(f"SCIM {host}")
     secret = s.ss.state.secret_by_name(f"SCIMSecret {host}")
     assert folder is not None and secret is not None
@@ -266,6 +267,11 @@ def step_6_auditor(s: Story) -> None:
 
     page.goto(s.url("/history/dashboard/"))
     s.axe("dashboard")
+    chart, card = page.locator("svg.chart"), page.locator("section.card:has(svg.chart)")
+    assert chart.bounding_box()["width"] >= 0.9 * card.bounding_box()["width"]  # fills its card
+    expect(chart.locator("text.bar-total")).not_to_have_count(0)  # each day with requests shows its total
+    chart.scroll_into_view_if_needed()
+    s.shot("15-dashboard")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
     page.wait_for_load_state()
@@ -283,6 +289,13 @@ def step_6_auditor(s: Story) -> None:
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("table tbody tr")).to_have_count(1)
     expect(page.locator("table tbody tr")).to_contain_text("alice")
+    page.locator("table tbody tr").first.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    changes = page.locator("table.table--compact tbody tr")  # one "Changed" line per setting, old and new
+    expect(changes.filter(has_text="Changed")).not_to_have_count(0)
+    expect(changes.filter(has_text="Added")).to_have_count(0)
+    page.go_back()
+    page.wait_for_load_state()
     page.locator("#id_action").fill("")
     page.locator("#id_actor").fill("")
     page.locator("#id_outcome").select_option("")

@@ -28,7 +28,8 @@ def test_body_keys_are_case_insensitive(app):
                            hasPrev=False, n=8)),
 ])
 def test_paging_arithmetic_matches_the_decisions_table(app, skip, take, total, expected):
-    body = app.ok("GET", f"/api/v1/users?skip={skip}&take={take}")  # 8 enabled users (frank is disabled)
+    # 8 enabled local users (frank is disabled; grace.hopper is a directory user)
+    body = app.ok("GET", f"/api/v1/users?skip={skip}&take={take}&filter.domainId=-1")
     assert_paging(body, total, skip, take)
     n = expected.pop("n")
     assert {k: body[k] for k in expected} == expected
@@ -53,3 +54,15 @@ def test_invalid_json_body_is_a_validation_error(app):
     response = app.call("POST", "/api/v1/folders", data="{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json()["message"] == "The request is invalid." and "args" in response.json()["modelState"]
+
+
+def test_only_fields_of_the_response_can_be_sorted_on(app):
+    """A stored field the response does not show (the password) must not order the results."""
+    by_password = app.ok("GET", "/api/v1/users?take=100&sortBy[0].name=password&sortBy[0].direction=desc")
+    natural = app.ok("GET", "/api/v1/users?take=100")
+    assert [u["id"] for u in by_password["records"]] == [u["id"] for u in natural["records"]]
+    by_display = app.ok("GET", "/api/v1/users?take=100&sortBy[0].name=DISPLAYNAME")
+    names = [u["displayName"].lower() for u in by_display["records"]]
+    assert names == sorted(names)
+    by_domain = app.ok("GET", "/api/v1/users?take=100&sortBy[0].name=domainName&sortBy[0].direction=desc")
+    assert by_domain["records"][0]["domainName"] == "CORP"  # a model-only field: built, then sorted

@@ -70,3 +70,29 @@ def test_cli_serves_and_persists(tmp_path):
         proc.wait(timeout=5)
         proc.stdout.close()
         proc.stderr.close()
+
+
+def test_users_groups_roles_and_indexes_survive_a_restart(tmp_path):
+    state_file = tmp_path / "ss-state.json"
+    with EmulatorServer(seed="demo", state_file=state_file) as first:
+        app = Api(first.url, "scim-app")
+        user = app.ok("POST", "/api/v1/users", json={"userName": "Persisted", "displayName": "P",
+                                                      "password": "Persist-Passw0rd!"})
+        group = app.ok("POST", "/api/v1/groups", json={"name": "Kept", "enabled": True, "failWhenNameExists": True})
+        app.ok("POST", f"/api/v1/groups/{group['id']}/users", json={"userId": user["id"]})
+        app.ok("POST", f"/api/v1/users/{user['id']}/roles", json={"roleIds": [5]})
+    with EmulatorServer(seed="demo", state_file=state_file) as second:
+        state = second.state
+        assert state.user_by_name("PERSISTED")["id"] == user["id"]
+        assert state.group_by_name("kept")["id"] == group["id"]
+        assert group["id"] in state.group_ids_of(state.users[user["id"]])
+        assert state.role_ids["Auditor"] == 5 and state.domains[1]["name"] == "CORP"
+        app = Api(second.url, "scim-app")
+        assert app.post("/api/v1/groups", json={"name": "KEPT", "failWhenNameExists": True}).status_code == 400
+        assert app.post("/api/v1/users", json={"userName": "persisted", "displayName": "P",
+                                               "password": "Persist-Passw0rd!"}).status_code == 400
+        assert [r["name"] for r in app.ok("GET", f"/api/v1/users/{user['id']}/roles")["records"]] == ["Auditor", "User"]
+        assert Api(second.url).get("/api/v1/healthcheck").status_code == 200
+        token = requests.post(f"{second.url}/oauth2/token", timeout=5, data={
+            "grant_type": "password", "username": "persisted", "password": "Persist-Passw0rd!"})
+        assert token.status_code == 200

@@ -22,9 +22,10 @@ def test_search_users_hides_disabled_unless_asked(app):
     assert set(active["records"][0]) == USER_SUMMARY_KEYS
     assert "frank" not in {u["userName"] for u in active["records"]}
     everyone = app.ok("GET", "/api/v1/users?take=100&filter.includeInactive=true")
-    assert_paging(everyone, 9)
+    assert_paging(everyone, 11)
     by_name = {u["userName"]: u for u in everyone["records"]}
-    assert set(by_name) == {"admin", "scim-app", "limited-app", "alice", "bob", "carol", "dave", "erin", "frank"}
+    assert set(by_name) == {"admin", "scim-app", "limited-app", "alice", "bob", "carol", "dave", "erin", "frank",
+                            "grace.hopper", "alan.turing"}
     assert by_name["erin"]["isLockedOut"] and not by_name["frank"]["enabled"]
     assert by_name["scim-app"]["isApplicationAccount"] and by_name["limited-app"]["isApplicationAccount"]
 
@@ -62,5 +63,5 @@ def test_groups_search_get_and_members(app):
     members = app.ok("GET", f"/api/v1/Groups/{auditors['id']}/users/?skip=0&take=999999999")
     assert [m["userName"] for m in members["records"]] == ["carol"]
     everyone = app.ok("GET", "/api/v1/groups/1/users?take=100")
-    assert everyone["total"] == 9
+    assert everyone["total"] == 11
     assert app.get("/api/v1/groups/999").status_code == 404

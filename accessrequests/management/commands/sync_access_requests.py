@@ -7,9 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accessrequests.services import access_request_sync
-from connector.secretserver import SecretServerError
+from connector.errors import ConnectorError, NotConfigured
 from connector.services.audit import audit_run
-from connector.services.connection import ConnectorNotConfigured
 
 LOCK_KEY = "accessrequests:sync:lock"
 
@@ -34,10 +33,10 @@ class Command(BaseCommand):
         try:
             with audit_run("sync_access_requests"):
                 result = access_request_sync(progress=progress)
-        except ConnectorNotConfigured as exc:
+        except NotConfigured as exc:
             raise CommandError(exc.message, returncode=2) from None
-        except SecretServerError as exc:
-            raise CommandError(exc.product_message or "Secret Server service unavailable.", returncode=3) from None
+        except ConnectorError as exc:
+            raise CommandError(exc.message, returncode=3) from None
         finally:
             if bar is not None:
                 bar.close()

@@ -8,7 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from connector.services.audit import AuditWriteError, audit_run
 from connector.services.connection import bootstrap_get
-from connector.services.setup import CONNECTION_SUCCESSFUL, SetupError, secretserver_setup, setup_status
+from connector.services.setup import (
+    CONNECTION_SUCCESSFUL,
+    SHARE_AS_OWNER,
+    SetupError,
+    secretserver_setup,
+    setup_status,
+)
 
 
 class Command(BaseCommand):
@@ -77,3 +83,4 @@ class Command(BaseCommand):
         self.stdout.write(f"SCIM folder id: {folder_id}")
         self.stdout.write(f"SCIMSecret id: {secret_id}")
         self.stdout.write(f"({note})")
+        self.stdout.write(SHARE_AS_OWNER)

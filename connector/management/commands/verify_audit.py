@@ -5,6 +5,7 @@ Exit 1 when it is bad (or the anchor cannot be read from Secret Server).
 from django.core.management.base import BaseCommand, CommandError
 
 from connector.services.audit import AuditAnchor, audit_chain_verify
+from connector.services.audit_anchor import AuditAnchorError, audit_anchor_record_fetch
 
 
 class Command(BaseCommand):
@@ -40,8 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(f"anchor: {status.head_seq}:{status.head_hash}")
 
     def _published_anchor(self) -> AuditAnchor:
-        from connector.services.audit_anchor import AuditAnchorError, audit_anchor_record_fetch
-
         try:
             record = audit_anchor_record_fetch()
         except AuditAnchorError as exc:

@@ -39,7 +39,7 @@ def test_no_canary_survives_anywhere_but_the_one_response(admin_client, ss, capl
     passwords = [f"Canary-Pw-{secrets.token_hex(12)}" for _ in range(3)]
     shown_tokens, later = [], []
 
-    created = admin_client.post(reverse("connector:endpoint-add"), _form(passwords[0]))
+    created = admin_client.post(reverse("connector:endpoint-add"), _form(passwords[0]), follow=True)
     shown_tokens += re.findall(TOKEN_PATTERN_FOR_SCANNERS, created.content.decode())
     later.append(admin_client.get(reverse("connector:endpoint-list")))
     secret_id = next(s for s in ss.state.secrets if ss.state.secrets[s]["name"] == "Canary")
@@ -47,7 +47,7 @@ def test_no_canary_survives_anywhere_but_the_one_response(admin_client, ss, capl
     later.append(admin_client.get(edit_url))
     later.append(admin_client.post(edit_url, _form(passwords[1])))
     later.append(admin_client.post(edit_url, _form(passwords[2], url="http://canary.example.test")))  # refused
-    regenerated = admin_client.post(reverse("connector:endpoint-token", args=[secret_id]))
+    regenerated = admin_client.post(reverse("connector:endpoint-token", args=[secret_id]), follow=True)
     shown_tokens += re.findall(TOKEN_PATTERN_FOR_SCANNERS, regenerated.content.decode())
     later.append(admin_client.get(edit_url))
     later.append(admin_client.get("/api/connector/endpoints/"))

@@ -78,7 +78,7 @@ def _audit(action):
 
 def _create_via_ui(client) -> int:
     response = client.post(reverse("connector:endpoint-add"), _form())
-    assert response.status_code == 200, response.content
+    assert response.status_code == 302, response.content
     return EndpointMirror.objects.get().ss_secret_id
 
 
@@ -165,7 +165,7 @@ def test_stale_regenerate_and_delete_buttons_are_refused(admin_client, second_ad
     assert page.count('name="revision" value="2"') == 2  # the edit form and the regenerate form
     token_url = reverse("connector:endpoint-token", args=[secret_id])
     delete_url = reverse("connector:endpoint-delete", args=[secret_id])
-    assert second_admin.post(token_url, {"revision": "2"}).status_code == 200
+    assert second_admin.post(token_url, {"revision": "2"}).status_code == 302
     assert second_admin.post(delete_url, {"revision": "3"}).status_code == 302
     assert not ss.state.secrets[secret_id]["active"]
 

@@ -56,7 +56,7 @@ def test_a_failed_write_call_leaves_the_mirror_and_token_as_they_were(admin_clie
     regen = admin_client.post(reverse("connector:endpoint-token", args=[secret_id]), follow=True)
     assert "Secret Server service unavailable." in regen.content.decode()
     api = admin_client.post(f"/api/connector/endpoints/{secret_id}/token/")
-    assert api.status_code == 503 and api.json()["message"] == "Secret Server service unavailable."
+    assert api.status_code == 503 and api.json()["detail"] == "Secret Server service unavailable."
     assert _local_state() == before
     assert endpoint_token_verify(created.token.value) is not None
     assert [o for o, _ in _rows("endpoint.update")] == ["intent", "error"]
@@ -109,7 +109,8 @@ def test_saving_an_endpoint_without_a_token_generates_one(admin_client, connecto
     manual = ss_app.create_secret(stub, name="Manual", folder_id=connector.folder_id,
                                   fields={"url": "https://m.example.test", "username": "m", "password": "Pw-m"})
     response = admin_client.post(reverse("connector:endpoint-edit", args=[manual.id]),
-                                 _form(name="Manual", url="https://m.example.test", username="m", password=""))
+                                 _form(name="Manual", url="https://m.example.test", username="m", password=""),
+                                 follow=True)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert "will not be shown again" in response.content.decode()
     assert EndpointMirror.objects.get(ss_secret_id=manual.id).token_hash

@@ -40,7 +40,8 @@ def test_the_list_is_empty_at_first_and_offers_to_add(admin_client):
 
 def test_adding_an_endpoint_keeps_the_form_open_with_the_token_once(admin_client, ss, connector):
     response = admin_client.post(reverse("connector:endpoint-add"),
-                                 _form(mappings=[("Container", "admin", "Owner"), ("PrivilegedData", "ops", "Edit")]))
+                                 _form(mappings=[("Container", "admin", "Owner"), ("PrivilegedData", "ops", "Edit")]),
+                                 follow=True)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
@@ -113,7 +114,7 @@ def test_field_rules_use_the_product_wording(admin_client, data, field_message):
 def test_http_urls_are_allowed_when_the_setting_is_on(admin_client, set_settings):
     set_settings(allow_http_endpoints=True)
     response = admin_client.post(reverse("connector:endpoint-add"), _form(url="http://idp.example.test/scim"))
-    assert response.status_code == 200, response.content.decode()[:2000]
+    assert response.status_code == 302, response.content.decode()[:2000]
     assert EndpointMirror.objects.get().url == "http://idp.example.test/scim"
     set_settings(allow_http_endpoints=False)
     mirror = EndpointMirror.objects.get()
@@ -134,12 +135,12 @@ def test_token_lifetime_comes_from_the_settings(admin_client, set_settings):
 
 
 def test_regenerating_shows_a_new_token_and_kills_the_old_one(admin_client, ss):
-    old = _token_in(admin_client.post(reverse("connector:endpoint-add"), _form()))
+    old = _token_in(admin_client.post(reverse("connector:endpoint-add"), _form(), follow=True))
     mirror = EndpointMirror.objects.get()
     edit_page = admin_client.get(reverse("connector:endpoint-edit", args=[mirror.ss_secret_id])).content.decode()
     assert "data-confirm" in edit_page and reverse("connector:endpoint-token", args=[mirror.ss_secret_id]) in edit_page
     assert admin_client.get(reverse("connector:endpoint-token", args=[mirror.ss_secret_id])).status_code == 405
-    response = admin_client.post(reverse("connector:endpoint-token", args=[mirror.ss_secret_id]))
+    response = admin_client.post(reverse("connector:endpoint-token", args=[mirror.ss_secret_id]), follow=True)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     new = _token_in(response)
     assert new != old
@@ -150,8 +151,29 @@ def test_regenerating_shows_a_new_token_and_kills_the_old_one(admin_client, ss):
     assert _outcomes("endpoint.token_generate") == ["success"]
 
 
+def test_reloading_after_generate_token_resubmits_nothing_and_the_token_is_shown_once(admin_client, ss):
+    """F5 after "Generate token" used to post again: a false conflict and a failed audit row."""
+    admin_client.post(reverse("connector:endpoint-add"), _form())
+    mirror = EndpointMirror.objects.get()
+    edit_url = reverse("connector:endpoint-edit", args=[mirror.ss_secret_id])
+    posted = admin_client.post(reverse("connector:endpoint-token", args=[mirror.ss_secret_id]),
+                               {"revision": "1"})
+    assert posted.status_code == 302 and posted["Location"] == edit_url  # redirect after POST
+    shown = admin_client.get(edit_url)
+    token = _token_in(shown)
+    assert "no-store" in shown["Cache-Control"] and endpoint_token_verify(token) is not None
+    assert "New token generated" in shown.content.decode()
+    reloaded = admin_client.get(edit_url)  # F5 reloads the GET: the token is gone, nothing is posted
+    assert reloaded.status_code == 200 and token not in reloaded.content.decode()
+    assert "will not be shown again" not in reloaded.content.decode()
+    assert _outcomes("endpoint.token_generate") == ["success"]
+    assert not AuditEvent.objects.filter(outcome="failure").exists()
+    from django.contrib.sessions.models import Session
+    assert all(token not in str(s.get_decoded()) for s in Session.objects.all())  # never stored in plaintext
+
+
 def test_deleting_deactivates_the_secret_and_the_token(admin_client, ss):
-    token = _token_in(admin_client.post(reverse("connector:endpoint-add"), _form()))
+    token = _token_in(admin_client.post(reverse("connector:endpoint-add"), _form(), follow=True))
     mirror = EndpointMirror.objects.get()
     delete_url = reverse("connector:endpoint-delete", args=[mirror.ss_secret_id])
     confirm = admin_client.get(delete_url)

@@ -54,11 +54,25 @@ def test_saving_writes_secret_server_then_the_mirror_with_one_outcome_row(admin_
     assert mirror.revision == 2 and mirror.settings == notes["settings"]
     assert _outcome_rows() == ["success"]
     row = AuditEvent.objects.get(action="settings.update", outcome="success")
-    assert row.after["before"] == {"log_frequency": "Hourly", "ui_session_minutes": 60}
-    assert row.after["after"] == {"log_frequency": "Daily", "ui_session_minutes": 30}
+    assert row.before == {"log_frequency": "Hourly", "ui_session_minutes": 60, "revision": 1}
+    assert row.after == {"log_frequency": "Daily", "ui_session_minutes": 30, "revision": 2}
     shown = admin_client.get(PAGE).context["form"].initial
     assert {k: shown[k] for k in notes["settings"]} == notes["settings"] and shown["revision"] == 2
     assert settings_current().ui_session_minutes == 30
+
+
+def test_the_audit_detail_and_messages_show_each_changed_setting_old_and_new(admin_client, ss, configured):
+    """A settings save reads as one "changed" line per field, never "Before: null" and two "added" lines."""
+    admin_client.post(PAGE, _form_data(1, ui_session_minutes=30, log_frequency="Daily"))
+    row = AuditEvent.objects.get(action="settings.update", outcome="success")
+    detail = admin_client.get(f"/audit/{row.seq}/")
+    lines = {(line.path, line.change, line.before, line.after) for line in detail.context["diff"]}
+    assert lines == {("log_frequency", "changed", "Hourly", "Daily"), ("ui_session_minutes", "changed", 60, 30),
+                     ("revision", "changed", 1, 2)}
+    assert "Added" not in detail.content.decode()
+    messages = admin_client.get("/messages/feed/").content.decode()
+    assert "log_frequency “Hourly” → “Daily”" in messages and "ui_session_minutes 60 → 30" in messages
+    assert "revision 1 → 2" in messages
 
 
 @pytest.mark.parametrize(("field", "bad", "message"), [
@@ -221,3 +235,37 @@ def test_settings_current_is_cached_and_survives_secret_server_down(ss, configur
 def test_the_schema_documents_the_settings_api(admin_client, ss, configured):
     schema = admin_client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/connector/settings/" in schema
+
+
+def test_secret_server_down_while_reading_before_a_save_is_503_by_type(admin_client, ss, configured, monkeypatch):
+    """The read before the write fails with Unavailable: 503 and the outage wording (was 502 "refused")."""
+    from connector.secretserver import SecretServerClient, Unavailable
+
+    def down(self, *args, **kwargs):
+        raise Unavailable(status=503, method="GET", path="/api/v1/secrets/x/fields/notes")
+
+    monkeypatch.setattr(SecretServerClient, "get_secret_field", down)
+    response = admin_client.patch(API, {"revision": 1, "ui_session_minutes": 30}, content_type="application/json")
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Unable to update Configuration. Secret Server service unavailable."}
+    page = admin_client.get(PAGE)
+    assert page.context["load_error"] == "Secret Server service unavailable."
+
+
+def test_an_auditors_group_missing_from_secret_server_is_refused_next_to_its_field(admin_client, ss, configured):
+    """Saving a group name Secret Server does not know would lock every auditor out at their next sign-in."""
+    from connector.services.settings_checks import AUDITORS_GROUP_NOT_FOUND
+    page = admin_client.post(PAGE, _form_data(1, auditors_group="SCIM Auditor"))  # a typo: "SCIM Auditors" exists
+    assert page.status_code == 200
+    assert page.context["form"].errors["auditors_group"] == [AUDITORS_GROUP_NOT_FOUND]
+    api = admin_client.patch(API, {"revision": 1, "auditors_group": "Nobody Here"}, content_type="application/json")
+    assert api.status_code == 400 and api.json() == {"auditors_group": [AUDITORS_GROUP_NOT_FOUND]}
+    assert _notes(ss, configured)["revision"] == 1
+    assert _outcome_rows() == ["failure", "failure"]
+
+
+def test_an_existing_auditors_group_is_accepted_whatever_its_case(admin_client, ss, configured):
+    api = admin_client.patch(API, {"revision": 1, "auditors_group": "scim auditors"}, content_type="application/json")
+    assert api.status_code == 200
+    assert _notes(ss, configured)["settings"]["auditors_group"] == "scim auditors"
+    assert settings_current().auditors_group == "scim auditors"

@@ -3,7 +3,7 @@ import pytest
 from django.utils import timezone
 
 from connector.configuration import ConnectorSettings
-from connector.selectors import settings as selectors
+from connector.views import settings as settings_views
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_home_shows_the_current_log_file_and_the_frequency(admin_client, ss, con
     assert any(name in body for name in names)  # the default: Hourly (either side of an hour boundary)
     assert "new file every hour; old files are kept" in body
 
-    monkeypatch.setattr(selectors, "settings_current", lambda: ConnectorSettings(log_frequency="Weekly"))
+    monkeypatch.setattr(settings_views, "settings_current", lambda: ConnectorSettings(log_frequency="Weekly"))
     year, week, _ = timezone.now().isocalendar()
     body = admin_client.get("/").content.decode()
     assert f"scim-connector-{year:04d}-W{week:02d}.jsonl" in body and "new file every week" in body

@@ -177,3 +177,52 @@ def test_home_and_about_show_status(admin_client, ss, configured):
     assert home.status_code == 200 and "11.7.000061" in body and "SCIM 2.0" in body and "SCIM protocol endpoints" in body
     about = admin_client.get("/about/")
     assert about.status_code == 200 and "/api/docs/" in about.content.decode()
+
+
+def _as_person(ss, username):
+    from connector.services.connection import anonymous_client, person_client
+    with anonymous_client(ss.url) as anonymous:
+        grant = anonymous.password_grant(username, DEMO_PASSWORDS[username])
+    return person_client(grant.access_token, ss.url)
+
+
+def test_the_administrator_sees_the_folder_and_the_endpoint_secrets_in_secret_server(ss):
+    """Before, only the application account could see the SCIM folder and the endpoint secrets."""
+    from connector.services.connection import WEB_PASSWORD_TEMPLATE_ID, app_client
+    result = configure_connector(ss)
+    app = app_client()
+    stub = app.secret_stub(WEB_PASSWORD_TEMPLATE_ID, result.folder_id)
+    endpoint = app.create_secret(stub, name="Okta", folder_id=result.folder_id,
+                                 fields={"url": "https://idp.example.test/scim", "username": "u", "password": "p"})
+    admin = _as_person(ss, "admin")
+    try:
+        assert admin.get_folder(result.folder_id).folder_name == FOLDER
+        assert {s.name for s in admin.search_secrets(folder_id=result.folder_id)} >= {SECRET, "Okta"}
+        assert admin.get_secret(endpoint.id).field("url") == "https://idp.example.test/scim"
+    finally:
+        admin.close()
+    rows = [p for p in ss.state.folderPermissions.values() if p["folderId"] == result.folder_id]
+    configure_connector(ss)  # idempotent: no second row
+    assert [p for p in ss.state.folderPermissions.values() if p["folderId"] == result.folder_id] == rows
+    admin_group = ss.state.user_by_name("admin")["personalGroupId"]
+    assert [(p["folderAccessRoleName"], p["secretAccessRoleName"]) for p in rows
+            if p["groupId"] == admin_group] == [("View", "View")]
+    alice = _as_person(ss, "alice")  # nobody else gained anything
+    try:
+        from connector.secretserver import AccessDenied
+        with pytest.raises(AccessDenied):
+            alice.get_folder(result.folder_id)
+    finally:
+        alice.close()
+
+
+def test_the_page_and_the_setup_result_name_the_folder_and_the_secret_and_say_share_as_owner(client, ss):
+    from connector.services.setup import SHARE_AS_OWNER
+    response = _post_setup(client, ss)
+    assert response.status_code == 302
+    from tests.helpers import sign_in_as
+    sign_in_as(client, "admin")
+    page = client.get(SETUP_URL).content.decode()
+    assert SHARE_AS_OWNER in page  # the setup result, once
+    assert f"{FOLDER} #" in page and f"{SECRET} #" in page
+    assert SHARE_AS_OWNER not in client.get(SETUP_URL).content.decode()

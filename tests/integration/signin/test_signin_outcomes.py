@@ -206,3 +206,15 @@ def test_empty_fields(ss, connector, browser):
     body = browser.post("/accounts/login/", {"username": "", "password": ""}).content.decode()
     assert "Username required." in body and "Password required." in body
     assert not signin_rows()
+
+
+def test_a_person_shared_with_edit_still_files_a_request_and_is_told_to_share_as_owner(ss, connector, browser):
+    """Setup makes viewers and editors need approval: an Edit share alone does not make an administrator."""
+    from connector.services.setup import SHARE_AS_OWNER
+    bob = ss.state.user_by_name("bob")
+    connector["app"].create_secret_permission(connector["secret_id"], "Edit", user_id=bob["id"])
+    response = sign_in(browser, "bob")
+    assert response.status_code == 200 and "_auth_user_id" not in browser.session
+    html = response.content.decode()
+    assert MSG_PENDING in html and SHARE_AS_OWNER in html
+    assert [r["status"] for r in ss.state.access_requests_list()] == ["Pending"]

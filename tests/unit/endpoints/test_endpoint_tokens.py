@@ -21,7 +21,7 @@ from connector.services.endpoint_tokens import (
 @pytest.fixture
 def connector_settings(monkeypatch):
     current = {"value": ConnectorSettings()}
-    monkeypatch.setattr("connector.services.endpoints.endpoint_settings", lambda: current["value"])
+    monkeypatch.setattr("connector.services.configuration_service.settings_current", lambda: current["value"])
     return current
 
 
@@ -110,7 +110,7 @@ def test_unreadable_settings_fail_closed(db, monkeypatch):
     def broken():
         raise RuntimeError("Secret Server down")
 
-    monkeypatch.setattr("connector.services.endpoints.endpoint_settings", broken)
+    monkeypatch.setattr("connector.services.configuration_service.settings_current", broken)
     token = token_generate(5)
     _mirror_for(token)
     assert endpoint_token_verify(token.value) is None

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from connector.models import AuditEvent
-from connector.selectors.audit import audit_diff
+from connector.models.audit import audit_diff
 from connector.services.audit import audit_maintenance, audit_record
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_verification_box_says_ok_for_an_intact_chain(auditor, trail):
     response = auditor.get(reverse(AUDIT))
     assert response.context["verification"].ok
     body = response.content.decode()
-    assert "Chain verification" in body and "manage.py verify_audit" in body
+    assert "Chain verification" in body and "manage.py" not in body  # operator tips are for administrators
 
 
 def test_verification_box_reports_a_tampered_row(auditor, trail):
@@ -117,3 +117,12 @@ def test_anonymous_is_sent_to_sign_in(client, trail):
     assert client.get(reverse(AUDIT)).status_code == 302
     assert client.get(reverse("connector:audit-export")).status_code == 302
     assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+
+def test_settings_rows_recorded_with_both_states_nested_in_after_still_diff_as_changes():
+    from connector.models import AuditEvent
+    legacy = AuditEvent(action="settings.update", outcome="success", before=None,
+                        after={"before": {"error_threshold": 5}, "after": {"error_threshold": 7}, "revision": 3})
+    assert [(d.path, d.change, d.before, d.after) for d in legacy.diff()] == [
+        ("error_threshold", "changed", 5, 7), ("revision", "added", None, 3)]
+    assert legacy.change_summary() == "error_threshold 5 → 7"

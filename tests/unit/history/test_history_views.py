@@ -67,6 +67,23 @@ def test_filters_search_and_sort(auditor, mixed, params, expected):
     assert _names(response) == expected
 
 
+def test_requester_and_reviewer_match_user_names_in_any_case_on_the_page_and_the_api(auditor, make_request):
+    """Reviewer "admin" found nothing (only the display name was stored) and requester "Alice" found nothing."""
+    from connector.models import SecretServerIdentity
+    from django.contrib.auth import get_user_model
+    admin = get_user_model().objects.create(username="admin")
+    SecretServerIdentity.objects.create(user=admin, ss_user_id=2, display_name="Administrator")
+    make_request(requester_name="alice", status="Approved", reviewer_name="Administrator", requested_at=T0)
+    make_request(requester_name="bob", status="Denied", reviewer_name="Bobby Admin", requested_at=T0 + timedelta(1))
+    for params, expected in [({"requester": "Alice"}, ["alice"]), ({"requester": " ALICE "}, ["alice"]),
+                             ({"requester": "ali"}, []), ({"reviewer": "admin"}, ["alice"]),
+                             ({"reviewer": "ADMIN"}, ["alice"]), ({"reviewer": "administrator"}, ["alice"]),
+                             ({"reviewer": "bobby admin"}, ["bob"])]:
+        assert _names(auditor.get(reverse(HISTORY), params)) == expected, params
+        api = auditor.get("/api/access-requests/", params).json()
+        assert [r["requester_name"] for r in api["results"]] == expected, params
+
+
 def test_invalid_filter_value_is_reported_and_ignored(auditor, mixed):
     response = auditor.get(reverse(HISTORY), {"status": "Bogus"})
     assert response.status_code == 200 and response.context["form"].errors
@@ -182,18 +199,51 @@ def test_no_sync_when_the_connector_is_not_configured(auditor, monkeypatch):
 
 
 def _fake_services(monkeypatch, sync, configured=True):
-    import sys
-    import types
-
-    module = types.ModuleType("accessrequests.services")
-    module.access_request_sync = sync
-    monkeypatch.setitem(sys.modules, "accessrequests.services", module)
-    import accessrequests
-
-    monkeypatch.setattr(accessrequests, "services", module, raising=False)
-    monkeypatch.setattr("connector.services.connection.connector_is_configured", lambda: configured)
+    monkeypatch.setattr("accessrequests.views.access_request_sync", sync)
+    monkeypatch.setattr("accessrequests.views.connector_is_configured", lambda: configured)
 
 
 def test_admins_may_browse_too(client, mixed):
     sign_in_as(client, "root", Role.ADMINISTRATOR)
     assert client.get(reverse(HISTORY)).status_code == 200
+
+
+@pytest.mark.parametrize("largest, ticks", [
+    (0, [0, 1]), (1, [0, 1]), (3, [0, 1, 2, 3]), (5, [0, 1, 2, 3, 4, 5]), (6, [0, 2, 4, 6]),
+    (9, [0, 2, 4, 6, 8, 10]), (11, [0, 5, 10, 15]), (37, [0, 10, 20, 30, 40]), (240, [0, 50, 100, 150, 200, 250]),
+])
+def test_the_chart_axis_has_integer_ticks_at_nice_steps(largest, ticks):
+    """The axis read 0, 1, 2, 4, 5 (quarters of 5 rounded) and its lines sat between the integers."""
+    from datetime import date
+
+    from accessrequests.charts import daily_outcome_chart
+    from accessrequests.selectors import OUTCOME_ORDER, DayCounts
+    days = [DayCounts(date(2026, 1, 1), {**dict.fromkeys(OUTCOME_ORDER, 0), "Approved": largest})]
+    chart = daily_outcome_chart(days, OUTCOME_ORDER)
+    assert [t.value for t in chart.ticks] == ticks
+    gaps = [a.y - b.y for a, b in zip(chart.ticks, chart.ticks[1:])]
+    assert max(gaps) - min(gaps) <= 0.2  # evenly spaced (coordinates are rounded to 0.1)
+
+
+def test_a_bar_reaches_exactly_the_line_of_its_total():
+    """A bar of height 1 stopped below the 1 line; stacked segments must end on their total's line."""
+    from datetime import date
+
+    from accessrequests.charts import daily_outcome_chart
+    from accessrequests.selectors import OUTCOME_ORDER, DayCounts
+    zero = dict.fromkeys(OUTCOME_ORDER, 0)
+    days = [DayCounts(date(2026, 1, 1), {**zero, "Approved": 1}),
+            DayCounts(date(2026, 1, 2), {**zero, "Pending": 1, "Denied": 2})]
+    chart = daily_outcome_chart(days, OUTCOME_ORDER)
+    line = {t.value: t.y for t in chart.ticks}
+    first, *second = chart.bars
+    assert first.y == line[1] and round(first.y + first.height, 1) == chart.plot_bottom
+    assert min(b.y for b in second) == line[3]
+    assert [(t.value) for t in chart.totals] == [1, 3]
+
+
+def test_the_chart_fills_its_card(auditor, make_request):
+    make_request(status="Approved", requested_at=timezone.now() - timedelta(hours=1))
+    body = auditor.get(reverse("accessrequests:dashboard")).content.decode()
+    svg = body[body.index("<svg"):body.index(">", body.index("<svg"))]
+    assert "viewBox=" in svg and " width=" not in svg and " height=" not in svg

@@ -2,7 +2,7 @@
 import pytest
 
 from connector.configuration import ConnectorSettings
-from connector.services import configuration_service
+from connector.selectors import settings as settings_selectors
 
 
 @pytest.fixture
@@ -15,11 +15,10 @@ def log_dir(settings, tmp_path):
 
 @pytest.fixture
 def log_frequency(monkeypatch):
-    """log_frequency("Daily"): settings_current() now says so (what the writer reads)."""
+    """log_frequency("Daily"): settings_local() now says so (what the audit writer passes to the log file)."""
 
     def choose(value):
-        monkeypatch.setattr(configuration_service, "settings_current",
-                            lambda: ConnectorSettings(log_frequency=value))
+        monkeypatch.setattr(settings_selectors, "settings_local", lambda: ConnectorSettings(log_frequency=value))
 
     choose("Hourly")
     return choose

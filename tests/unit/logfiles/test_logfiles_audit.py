@@ -149,12 +149,12 @@ def test_audited_actions_still_run_when_the_file_cannot_be_written(settings, tmp
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_settings_read_falls_back_to_hourly(log_dir, monkeypatch):
-    from connector.services import configuration_service
+    from connector.selectors import settings as settings_selectors
 
     def broken():
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(configuration_service, "settings_current", broken)
+    monkeypatch.setattr(settings_selectors, "settings_local", broken)
     event = audit_record(action="endpoint.create", outcome="success", actor_name="alice")
     assert _only_file(log_dir).name == f"scim-connector-{event.time:%Y-%m-%dT%H}.jsonl"
 

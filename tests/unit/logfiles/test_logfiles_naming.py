@@ -5,6 +5,7 @@ import pytest
 
 from connector import logfiles
 from connector.logfiles import event_log_path, event_log_period, event_log_write
+from connector.selectors import settings as settings_selectors
 
 from tests.logfiles_helpers import make_event, read_lines
 
@@ -40,7 +41,7 @@ def test_the_file_name_is_the_prefix_the_period_and_jsonl(tmp_path):
 ])
 def test_the_writer_follows_the_log_frequency_setting(log_dir, log_frequency, frequency, name):
     log_frequency(frequency)
-    path = event_log_write(make_event(), now=T)
+    path = event_log_write(make_event(), now=T, frequency=settings_selectors.settings_local().log_frequency)
     assert path == log_dir / name
     assert [p.name for p in log_dir.iterdir()] == [name]
 
@@ -56,7 +57,8 @@ def test_a_new_period_starts_a_new_file_and_the_old_one_is_kept(log_dir, log_fre
     assert [line["seq"] for line in read_lines(second)] == [3]
 
     log_frequency("Daily")  # the administrator changes the setting: the hourly files stay as they are
-    daily = event_log_write(make_event(4), now=T + timedelta(hours=2))
+    daily = event_log_write(make_event(4), now=T + timedelta(hours=2),
+                            frequency=settings_selectors.settings_local().log_frequency)
     assert daily.name == "scim-connector-2026-11-28.jsonl"
     assert sorted(p.name for p in log_dir.iterdir()) == sorted([first.name, second.name, daily.name])
     assert [line["seq"] for line in read_lines(first)] == [1, 2]

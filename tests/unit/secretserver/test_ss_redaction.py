@@ -7,6 +7,7 @@ import pytest
 import responses
 
 from connector.secretserver import SecretServerError, StaticToken
+from connector.secretserver.tokens import request_refresh_grant
 from ss_unit_helpers import API, TOKEN_URL, make_client
 
 PW = "Canary-Pass-9f3x"
@@ -37,7 +38,7 @@ BODIES = [
 # (method, url, call, canaries this call sends and the server could therefore echo)
 CALLS = [
     ("POST", TOKEN_URL, lambda c: c.password_grant("alice", PW), (PW,)),
-    ("POST", TOKEN_URL, lambda c: c.refresh_grant(RT), (RT,)),
+    ("POST", TOKEN_URL, lambda c: request_refresh_grant(c.transport, RT), (RT,)),
     ("GET", API + "/secrets/5", lambda c: c.get_secret(5), (TOK,)),
     ("GET", API + "/secrets/5/fields/password", lambda c: c.get_secret_field(5, "password"), (TOK,)),
     ("PUT", API + "/secrets/5/fields/password", lambda c: c.update_secret_field(5, "password", VAL), (TOK, VAL)),

@@ -1,0 +1,64 @@
+"""The audit trail page's verification box: the newest rows' chain check and the last anchor published to
+Secret Server, both cached so the page stays cheap and never asks Secret Server on every view."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from connector.models import AuditEvent
+from connector.services.audit import ChainStatus, audit_chain_verify
+from connector.services.audit_anchor import ANCHOR_CACHE_KEY, AuditAnchorError, audit_anchor_record_fetch
+from connector.services.connection import connector_is_configured
+
+VERIFY_LAST = 1000
+VERIFY_CACHE_KEY = "connector:audit:verify-last"
+VERIFY_CACHE_SECONDS = 60
+ANCHOR_CACHE_SECONDS = 300  # the published anchor: Secret Server is asked at most every 5 minutes
+ANCHOR_FAILURE_CACHE_SECONDS = 60  # ... and at most every minute while it fails
+
+
+def audit_verification_status(*, refresh: bool = False) -> ChainStatus:
+    """The newest VERIFY_LAST rows checked, cached for a minute so the list page stays cheap.
+
+    A full walk of a large trail takes minutes; that is ``manage.py verify_audit``'s job.
+    """
+    status = None if refresh else cache.get(VERIFY_CACHE_KEY)
+    if status is None:
+        status = audit_chain_verify(last=VERIFY_LAST)
+        cache.set(VERIFY_CACHE_KEY, status, VERIFY_CACHE_SECONDS)
+    return status
+
+
+@dataclass(frozen=True)
+class AnchorStatus:
+    """The last anchor published to Secret Server, for the verification box.
+
+    ``state``: "ok" (the local chain still holds it), "missing" (it does not: rows were deleted),
+    "none" (never published), "unavailable" (Secret Server failed), "not_configured".
+    """
+
+    state: str
+    seq: int | None = None
+    at: object = None
+
+
+def audit_anchor_status(*, refresh: bool = False) -> AnchorStatus:
+    """Cached read of the published anchor (never one Secret Server call per page view), then one local lookup."""
+    cached = None if refresh else cache.get(ANCHOR_CACHE_KEY)
+    if cached is None:
+        if not connector_is_configured():
+            return AnchorStatus("not_configured")
+        try:
+            record = audit_anchor_record_fetch()
+        except AuditAnchorError:
+            cached, seconds = {"state": "unavailable"}, ANCHOR_FAILURE_CACHE_SECONDS
+        else:
+            seconds = ANCHOR_CACHE_SECONDS
+            cached = ({"state": "none"} if record is None else
+                      {"seq": record.anchor.seq, "row_hash": record.anchor.row_hash, "at": record.at})
+        cache.set(ANCHOR_CACHE_KEY, cached, seconds)
+    if "seq" not in cached:
+        return AnchorStatus(cached["state"])
+    in_chain = AuditEvent.objects.filter(seq=cached["seq"], row_hash=cached["row_hash"]).exists()
+    return AnchorStatus("ok" if in_chain else "missing", cached["seq"], cached["at"])

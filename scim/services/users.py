@@ -1,0 +1,264 @@
+"""SCIM Users ↔ Secret Server users (issue 11). Secret Server first, then the connector's extras, audited.
+
+- Lists include inactive users (``active: false``); application accounts are never SCIM users.
+- DELETE disables the Secret Server user (Secret Server keeps users for its audit) and marks it deleted
+  for this endpoint: it then answers 404 and is absent from lists, until re-created (same userName →
+  the same Secret Server user, re-enabled) or enabled again in Secret Server.
+- Directory (domain) users are listed but refused for writes (``mutability``).
+- ``userName`` is unique case-insensitively (409 ``uniqueness``; never a renamed user) and immutable:
+  Secret Server has no rename for users.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from pydantic import ValidationError
+from scim2_models import Context, InvalidValueException, MutabilityException, NotFoundException, UniquenessException
+
+from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_ATTRIBUTE_REQUIRED, MSG_ATTRIBUTE_UNIQUE, \
+    MSG_RESOURCE_NOT_FOUND, directory_object_refused
+from scim.mapping import UNSET, is_directory_object, user_from_scim, user_to_scim
+from scim.services.cache import cached_list, lists_invalidate
+from scim.services.context import ScimContext, refuse, scim_write, secret_server
+from scim.services.extras import extra_get, extra_mark_deleted, extra_save, extras_for, ids_by_external_id
+from scim.services.hints import filter_hints
+from scim.services.passwords import password_generate
+from scim.services.search import page_of
+
+logger = logging.getLogger(__name__)
+KIND = "User"
+TEXT_ATTRS = {"username": (None,), "displayname": (None,), "emails": (None, "value")}
+
+
+def user_visible(user, extra) -> bool:
+    """Served through SCIM: not an application account, not deleted through SCIM while still disabled."""
+    if getattr(user, "is_application_account", False):
+        return False
+    return not (extra is not None and extra.deleted and not user.enabled)
+
+
+def all_users(ctx: ScimContext, *, load: bool = True):
+    """Every Secret Server user (inactive included), cached per endpoint (see cache.py)."""
+    def loader():
+        with secret_server(ctx):
+            return ctx.client.search_users(include_inactive=True)
+    return cached_list("users", ctx.endpoint_id, loader, load=load)
+
+
+class UserStore:
+    kind = KIND
+
+    def __init__(self, model):
+        self.model = model
+
+    # -- building ------------------------------------------------------------------------------------
+    def build(self, user, extra):
+        data = extra.data if extra is not None else None
+        payload = user_to_scim(user, data, created=extra.created if extra else None,
+                               last_modified=extra.last_modified if extra else None)
+        try:
+            return self.model.model_validate(payload)
+        except ValidationError:  # extras no longer valid under the schema: serve Secret Server's part
+            logger.warning("SCIM user %s: stored extra attributes are invalid; served without them", user.id)
+            return self.model.model_validate(user_to_scim(user, None))
+
+    def _load(self, ctx: ScimContext, resource_id: str):
+        """(Secret Server user, extra row) of a visible user, or NotFoundException."""
+        key = (KIND, str(resource_id))
+        if key in ctx.memo:
+            return ctx.memo[key]
+        not_found = NotFoundException(detail=MSG_RESOURCE_NOT_FOUND.format(resource_id))
+        if not str(resource_id).isdigit():
+            raise not_found
+        try:
+            with secret_server(ctx, str(resource_id)):
+                user = ctx.client.get_user(int(resource_id), include_inactive=True)
+        except NotFoundException:
+            raise not_found from None
+        extra = extra_get(ctx.endpoint_id, KIND, user.id)
+        if not user_visible(user, extra):
+            raise not_found
+        if extra is not None and extra.deleted:  # enabled again in Secret Server: no longer deleted through SCIM
+            extra.deleted = False
+            extra.save(update_fields=["deleted", "last_modified"])
+        ctx.memo[key] = (user, extra)
+        return user, extra
+
+    # -- reads ---------------------------------------------------------------------------------------
+    def get(self, ctx: ScimContext, resource_id: str, response_parameters=None):
+        return self.build(*self._load(ctx, resource_id))
+
+    def _candidates(self, ctx: ScimContext, scim_filter) -> list:
+        hints = filter_hints(scim_filter.ast if scim_filter is not None else None, TEXT_ATTRS)
+        cached = all_users(ctx, load=False)
+        if hints is None:
+            return list(all_users(ctx))
+        found: dict[int, object] = {}
+        for hint in hints:
+            if hint.kind == "id":
+                if hint.value.isdigit():
+                    found.update(self._by_ids(ctx, [int(hint.value)], cached))
+            elif hint.kind == "external":
+                found.update(self._by_ids(ctx, ids_by_external_id(ctx.endpoint_id, KIND, hint.value), cached))
+            elif cached is not None:
+                needle = hint.value.casefold()
+                found.update({u.id: u for u in cached if any(needle in (v or "").casefold() for v in (
+                    u.user_name, u.display_name, u.email_address))})
+            else:
+                with secret_server(ctx):
+                    found.update({u.id: u for u in ctx.client.search_users(search_text=hint.value,
+                                                                           include_inactive=True)})
+        return list(found.values())
+
+    def _by_ids(self, ctx: ScimContext, ids, cached) -> dict:
+        if cached is not None:
+            wanted = set(ids)
+            return {u.id: u for u in cached if u.id in wanted}
+        out = {}
+        for user_id in ids:
+            try:
+                with secret_server(ctx, str(user_id)):
+                    out[user_id] = ctx.client.get_user(user_id, include_inactive=True)
+            except NotFoundException:
+                continue
+        return out
+
+    def search(self, ctx: ScimContext, search_request):
+        candidates = self._candidates(ctx, search_request.filter)
+        extras = extras_for(ctx.endpoint_id, KIND, [u.id for u in candidates])
+        visible = sorted((u for u in candidates if user_visible(u, extras.get(u.id))), key=lambda u: u.id)
+        return page_of(search_request, visible, lambda u: self.build(u, extras.get(u.id)))
+
+    # -- writes --------------------------------------------------------------------------------------
+    @staticmethod
+    def _payload(resource) -> dict:
+        return resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+
+    def _same_name(self, ctx: ScimContext, user_name: str):
+        """The Secret Server user with this name (case-insensitive), asked fresh: it decides a write."""
+        with secret_server(ctx):
+            matches = ctx.client.search_users(search_text=user_name, include_inactive=True)
+        wanted = user_name.casefold()
+        return next((u for u in matches if u.user_name.casefold() == wanted), None)
+
+    def create(self, ctx: ScimContext, resource):
+        write = _created(user_from_scim(self._payload(resource), resource.password))
+        if not write.user_name:
+            raise InvalidValueException(detail=MSG_ATTRIBUTE_REQUIRED.format("userName"))
+        existing = self._same_name(ctx, write.user_name)
+        if existing is not None:
+            extra = extra_get(ctx.endpoint_id, KIND, existing.id)
+            if not (extra is not None and extra.deleted and not existing.enabled) or existing.is_application_account:
+                raise UniquenessException(detail=MSG_ATTRIBUTE_UNIQUE.format("userName"))
+            return self._recreate(ctx, existing, write)
+        with scim_write(ctx, "scim.user.create", target_type="ss_user", target_repr=write.user_name,
+                        message="POST /Users") as audit:
+            with secret_server(ctx, write.user_name):
+                user = ctx.client.create_user(write.user_name, write.display_name,
+                                              write.password or password_generate(),
+                                              email_address=write.email_address,
+                                              enabled=True if write.enabled is None else write.enabled)
+            extra = extra_save(ctx.endpoint_id, KIND, user.id, data=write.extra, external_id=write.external_id)
+            audit.target_id = user.id
+            audit.after = _audit_view(user, password_set=bool(write.password))
+        lists_invalidate("users")
+        return self.build(user, extra)
+
+    def _recreate(self, ctx: ScimContext, existing, write):
+        """The userName was deleted through this endpoint: re-enable and reuse the same Secret Server user."""
+        with scim_write(ctx, "scim.user.create", target_type="ss_user", target_id=existing.id,
+                        target_repr=existing.user_name,
+                        message="POST /Users: re-created, the user deleted through SCIM is enabled again") as audit:
+            with secret_server(ctx, str(existing.id)):
+                user = ctx.client.update_user(existing, display_name=write.display_name,
+                                              email_address=write.email_address,
+                                              enabled=True if write.enabled is None else write.enabled,
+                                              password=write.password)
+            extra = extra_save(ctx.endpoint_id, KIND, user.id, data=write.extra, external_id=write.external_id)
+            audit.after = _audit_view(user, password_set=bool(write.password))
+        lists_invalidate("users")
+        return self.build(user, extra)
+
+    def update(self, ctx: ScimContext, resource, expected_version=None):
+        current, extra = self._load(ctx, resource.id)
+        write = user_from_scim(self._payload(resource), resource.password)
+        if is_directory_object(current.domain_id):
+            raise refuse(directory_object_refused(KIND, "userName"))
+        if write.user_name.casefold() != current.user_name.casefold():
+            raise refuse(MutabilityException(detail=MSG_ATTRIBUTE_IMMUTABLE.format("userName")))
+        changes = {}
+        if write.display_name != current.display_name:
+            changes["display_name"] = write.display_name
+        if write.email_address != (current.email_address or ""):
+            changes["email_address"] = write.email_address
+        if write.enabled is not None and write.enabled != current.enabled:
+            changes["enabled"] = write.enabled
+        action = "scim.user.update"
+        if changes.get("enabled") is False:
+            action = "scim.user.deactivate"
+        elif changes.get("enabled") is True:
+            action = "scim.user.activate"
+        with scim_write(ctx, action, target_type="ss_user", target_id=current.id, target_repr=current.user_name,
+                        before=_audit_view(current)) as audit:
+            user = current
+            if changes or write.password:
+                with secret_server(ctx, str(current.id)):
+                    user = ctx.client.update_user(current, password=write.password, **changes)
+            extra = extra_save(ctx.endpoint_id, KIND, current.id, data=write.extra, external_id=write.external_id)
+            audit.after = _audit_view(user, password_set=bool(write.password))
+        lists_invalidate("users")
+        ctx.memo.pop((KIND, str(current.id)), None)
+        return self.build(user, extra)
+
+    def delete(self, ctx: ScimContext, resource_id: str, expected_version=None):
+        current, _extra = self._load(ctx, resource_id)
+        if is_directory_object(current.domain_id):
+            raise refuse(directory_object_refused(KIND, "active"))
+        with scim_write(ctx, "scim.user.delete", target_type="ss_user", target_id=current.id,
+                        target_repr=current.user_name, before=_audit_view(current),
+                        message="DELETE /Users: disabled in Secret Server (users are never deleted there)") as audit:
+            if current.enabled:
+                try:
+                    with secret_server(ctx, str(current.id)):
+                        current = ctx.client.update_user(current, enabled=False)
+                except NotFoundException:
+                    pass
+            extra_mark_deleted(ctx.endpoint_id, KIND, current.id)
+            audit.after = {"enabled": False, "deletedThroughScim": True}
+        lists_invalidate("users")
+        ctx.memo.pop((KIND, str(resource_id)), None)
+
+
+def _created(write):
+    """At creation a missing ``active`` means enabled (shown as ``active: true``), not "unset"."""
+    unset = [n for n in write.extra.get(UNSET, ()) if n != "active"]
+    extra = {k: v for k, v in write.extra.items() if k != UNSET}
+    if unset:
+        extra[UNSET] = unset
+    return replace(write, extra=extra)
+
+
+def _audit_view(user, *, password_set: bool = False) -> dict:
+    view = {"userName": user.user_name, "displayName": user.display_name, "emailAddress": user.email_address,
+            "enabled": user.enabled}
+    if password_set:
+        view["passwordChanged"] = True
+    return view
+
+
+def user_by_id(ctx: ScimContext, user_id: int):
+    """A visible user by id for group membership checks (cached list when loaded), or None."""
+    cached = all_users(ctx, load=False)
+    if cached is not None:
+        user = next((u for u in cached if u.id == user_id), None)
+    else:
+        try:
+            with secret_server(ctx, str(user_id)):
+                user = ctx.client.get_user(user_id, include_inactive=True)
+        except NotFoundException:
+            return None
+    if user is None:
+        return None
+    return user if user_visible(user, extra_get(ctx.endpoint_id, KIND, user.id)) else None
+
