@@ -60,6 +60,7 @@ from connector.services.connection import (
     scim_folder_name,
     scim_secret_name,
 )
+from connector.services.status_cache import status_cached
 
 logger = logging.getLogger(__name__)
 
@@ -388,8 +389,6 @@ def scim_objects_recreate(*, owner_ss_user_id: int, actor=None, request=None) ->
 
 def setup_status_cached(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:
     """``setup_status`` for the Settings › Secret Server page: asked at most once a minute across workers."""
-    from connector.services.status_cache import status_cached
-
     return status_cached("setup", lambda: setup_status(bootstrap), healthy=lambda s: not s.problem)
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from connector.secretserver import SecretServerError
 from connector.services.connection import anonymous_client, app_client, bootstrap_get
+from connector.services.status_cache import status_cached
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,6 @@ class ConnectorStatus:
 
 def connector_status() -> ConnectorStatus:
     """``connector_status_fresh``, computed at most once a minute across workers (services/status_cache.py)."""
-    from connector.services.status_cache import status_cached
-
     return status_cached("home", connector_status_fresh, healthy=lambda s: not s.configured or bool(s.reachable))
 
 
