@@ -39,6 +39,7 @@ from django.db.models.functions import Lower
 
 from accessrequests.models import AccessRequest, AccessRequestStatus
 from connector.day_filters import NO_ECHO_CHOICE_ERRORS, FromDayFilter, UntilDayFilter
+from connector.fast_forms import FastFilterForm
 from connector.models import SecretServerIdentity
 
 SEARCH_HINT = "Matches words or word beginnings in requester, reviewer, comment and justification."
@@ -67,6 +68,7 @@ class AccessRequestFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AccessRequest
+        form = FastFilterForm  # widgets rendered in Python (connector/fast_forms.py)
         fields = ["q", "status", "requester", "reviewer", "requested_after", "requested_before"]
 
     def filter_requester(self, queryset, name, value):

@@ -148,7 +148,8 @@ def access_request_sync(client: SecretServerClient | None = None, progress=None,
     now = now or datetime.now(UTC)
     bootstrap = bootstrap_require()
     client = client or app_client(bootstrap)
-    remote = [r for r in client.search_access_requests() if r.secret_id == bootstrap.scim_secret_id]
+    remote = [r for r in client.search_access_requests(secret_id=bootstrap.scim_secret_id)  # assumed filter: see
+              if r.secret_id == bootstrap.scim_secret_id]  # docs/secretserver-api-extensions.md
     step = progress(len(remote)) if progress else None
     result = SyncResult(seen=len(remote))
     for ss in sorted(remote, key=lambda r: r.id):

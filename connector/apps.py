@@ -13,5 +13,8 @@ class ConnectorConfig(AppConfig):
         from connector.api import schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
         from connector.forms.signin import AdminSigninForm
         from connector.services import audit_anchor  # noqa: F401  (publishes the anchor after audited actions)
+        from connector.services.connection import bootstrap_cache_connect
+
+        bootstrap_cache_connect()  # the bootstrap record is cached per process under a shared version key
 
         admin.site.login_form = AdminSigninForm  # the admin site signs in through Secret Server too

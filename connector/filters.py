@@ -8,6 +8,7 @@ cannot answer in 100 ms on either database.
 import django_filters
 
 from connector.day_filters import NO_ECHO_CHOICE_ERRORS, FromDayFilter, UntilDayFilter
+from connector.fast_forms import FastFilterForm
 from connector.models import AuditEvent, AuditOutcome
 
 
@@ -23,5 +24,6 @@ class AuditEventFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AuditEvent
+        form = FastFilterForm  # widgets rendered in Python (connector/fast_forms.py)
         fields = ["actor", "action", "target_type", "target_id", "outcome", "time_after", "time_before"]
 

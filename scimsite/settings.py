@@ -76,9 +76,14 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "scimsite.wsgi.application"
+# Plain inputs and selects rendered in Python (same HTML as Django's widget templates; connector/fast_forms.py).
+FORM_RENDERER = "connector.fast_forms.PythonWidgetRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections (a new one per request cost a third of the connector's per-page overhead), checked
+# before reuse so a restarted database costs one failed ping, not a failed request.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     from scimsite.private_files import private_sqlite_file
 
@@ -89,6 +94,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://scim-connecto
 # Worker processes serving the connector (gunicorn's WEB_CONCURRENCY is read too): more than one needs a
 # shared CACHE_URL, or the lockout counts per worker (system check connector.E001, connector/checks.py).
 CONNECTOR_WORKERS = env.int("CONNECTOR_WORKERS", default=1)
+# Sessions read from the shared cache, written through to the database (a cache flush signs nobody out).
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -529,11 +529,18 @@ class SecretServerClient:
             body["ticketNumber"] = ticket_number
         return self._parse(self._call("POST", "/secret-access-requests", json_body=body), T.AccessRequest.from_json)
 
-    def search_access_requests(self, status: str | None = None,
-                               is_my_request: bool | None = None) -> tuple[T.AccessRequest, ...]:
-        """§7 GET /api/v1/secret-access-requests?filter.status=&filter.isMyRequest= (all pages)."""
+    def search_access_requests(self, status: str | None = None, is_my_request: bool | None = None, *,
+                               secret_id: int | None = None,
+                               requesting_user_id: int | None = None) -> tuple[T.AccessRequest, ...]:
+        """§7 GET /api/v1/secret-access-requests?filter.status=&filter.isMyRequest= (all pages).
+
+        ``filter.secretId`` / ``filter.requestingUserId`` are an ASSUMED extension
+        (docs/secretserver-api-extensions.md): a server that ignores them answers with more rows, so
+        callers still filter what they get.
+        """
         return self._list("/secret-access-requests", T.AccessRequest.from_json,
-                          {"filter.status": status, "filter.isMyRequest": is_my_request})
+                          {"filter.status": status, "filter.isMyRequest": is_my_request,
+                           "filter.secretId": secret_id, "filter.requestingUserId": requesting_user_id})
 
     def access_requests_for_secret(self, secret_id: int) -> tuple[T.AccessRequest, ...]:
         """§7 GET /api/v1/secret-access-requests/secrets/{secretId}: the caller's requests (all pages)."""

@@ -5,9 +5,13 @@ decrypted in one place and never travels further than the client's token provide
 """
 from __future__ import annotations
 
+import copy
 import threading
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 
 from connector.crypto import decrypt_secret
 from connector.errors import NotConfigured
@@ -46,8 +50,54 @@ def is_connector_secret(summary, bootstrap: ConnectorBootstrap) -> bool:
         bootstrap.hostname or None)
 
 
+BOOTSTRAP_VERSION_KEY = "connector:bootstrap:version"
+BOOTSTRAP_VERSION_SECONDS = 300  # a change made behind the ORM's back (SQL, a restore) is seen within 5 minutes
+_bootstrap_memo: tuple[str, ConnectorBootstrap | None] | None = None  # (version, record) of this process
+
+
 def bootstrap_get() -> ConnectorBootstrap | None:
-    return ConnectorBootstrap.objects.filter(singleton=1).first()
+    """The bootstrap record (a copy: callers may change and save it), read from the database only when changed.
+
+    Every page needs it (setup redirect, clients), so each process keeps the last record it read together with
+    the version token in the shared cache; a save or delete anywhere puts a new token there (see
+    ``bootstrap_cache_invalidate``), so every worker re-reads on its next request. Inside a transaction the
+    database is read directly: a record seen there may yet be rolled back.
+    """
+    global _bootstrap_memo
+    if transaction.get_connection().in_atomic_block:
+        return ConnectorBootstrap.objects.filter(singleton=1).first()
+    version = bootstrap_version()
+    memo = _bootstrap_memo
+    if memo is None or memo[0] != version:
+        memo = (version, ConnectorBootstrap.objects.filter(singleton=1).first())
+        _bootstrap_memo = memo
+    return copy.copy(memo[1])
+
+
+def bootstrap_version() -> str:
+    """The shared token that changes whenever the bootstrap record does (keys derived caches too)."""
+    version = cache.get(BOOTSTRAP_VERSION_KEY)
+    if version is None:  # evicted or a fresh cache: start a new version (and so re-read everywhere)
+        cache.add(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, BOOTSTRAP_VERSION_SECONDS)
+        version = cache.get(BOOTSTRAP_VERSION_KEY) or ""
+    return version
+
+
+def bootstrap_cache_invalidate(**_signal_kwargs) -> None:
+    """Every worker re-reads the bootstrap record on its next request (now and again after commit)."""
+    global _bootstrap_memo
+    _bootstrap_memo = None
+    cache.set(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, BOOTSTRAP_VERSION_SECONDS)
+    transaction.on_commit(lambda: cache.set(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, BOOTSTRAP_VERSION_SECONDS))
+
+
+def bootstrap_cache_connect() -> None:
+    """Called once from ``ConnectorConfig.ready``: any save/delete of the record (and a flush) invalidates."""
+    from django.db.models.signals import post_delete, post_migrate, post_save
+
+    post_save.connect(bootstrap_cache_invalidate, sender=ConnectorBootstrap, dispatch_uid="bootstrap-cache-save")
+    post_delete.connect(bootstrap_cache_invalidate, sender=ConnectorBootstrap, dispatch_uid="bootstrap-cache-del")
+    post_migrate.connect(bootstrap_cache_invalidate, dispatch_uid="bootstrap-cache-flush")
 
 
 def bootstrap_require() -> ConnectorBootstrap:

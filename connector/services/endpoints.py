@@ -25,6 +25,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -63,6 +64,7 @@ from connector.services.connection import (
     WEB_PASSWORD_TEMPLATE_ID,
     app_client,
     bootstrap_require,
+    bootstrap_version,
     is_connector_secret,
 )
 from connector.services.failures import secretserver_failure
@@ -382,9 +384,10 @@ def endpoint_sync(client: SecretServerClient | None = None, bootstrap=None) -> d
     counts = {"created": 0, "updated": 0, "unchanged": 0, "deactivated": 0}
     seen = set()
     with transaction.atomic():
+        mirrored = {m.ss_secret_id: m for m in EndpointMirror.objects.all()}  # one query, not one per endpoint
         for endpoint in endpoints:
             seen.add(endpoint.ss_secret_id)
-            existing = EndpointMirror.objects.filter(ss_secret_id=endpoint.ss_secret_id).first()
+            existing = mirrored.get(endpoint.ss_secret_id)
             if existing is None:
                 counts["created"] += 1
             elif _same(existing, endpoint):
@@ -412,12 +415,70 @@ def _same(mirror: EndpointMirror, endpoint: Endpoint) -> bool:
     return all(getattr(mirror, k) == v for k, v in values.items())
 
 
+ENDPOINT_REFRESH_KEY = "connector:endpoints:refreshed"
+ENDPOINT_REFRESH_SECONDS = 30
+
+
 @endpoint_service
-def endpoint_list(*, sync: bool = True):
-    """Active endpoints, after a sync from Secret Server (raises ConnectorError when Secret Server fails)."""
-    if sync:
+def endpoint_list(*, sync: bool = True, full: bool = False):
+    """Active endpoints from the mirror (raises ConnectorError when Secret Server fails).
+
+    ``full``: every endpoint secret re-read now (the page's "Refresh from Secret Server" button; N + 1 calls).
+    Otherwise (``sync``) the mirror is brought up to date at most every ``ENDPOINT_REFRESH_SECONDS`` across
+    workers by ``endpoint_refresh_changed`` (one search, plus one read per new or renamed endpoint), so
+    opening the list costs O(1) Secret Server calls whatever the number of endpoints. The connector's own
+    writes update the mirror at once.
+    """
+    if full:
         endpoint_sync()
+    elif sync:
+        endpoint_refresh_if_due()
     return endpoint_mirror_list()
+
+
+def endpoint_refresh_if_due() -> bool:
+    """Run ``endpoint_refresh_changed`` unless some worker did within the window; True if it ran."""
+    key = f"{ENDPOINT_REFRESH_KEY}:{bootstrap_version()}"
+    if not cache.add(key, True, ENDPOINT_REFRESH_SECONDS):
+        return False
+    try:
+        endpoint_refresh_changed()
+    except BaseException:
+        cache.delete(key)  # a failed refresh is retried by the next open, not 30 s later
+        raise
+    return True
+
+
+def endpoint_refresh_changed(client: SecretServerClient | None = None, bootstrap=None) -> dict[str, int]:
+    """Bring the mirror up to date reading only what changed: one search of the SCIM folder, then one read
+    per endpoint that is new (or re-activated) or renamed; endpoints gone from the folder are deactivated.
+
+    Edits that keep the name (URL, user name, token made directly in Secret Server) are invisible to the
+    search (its summaries carry no modification time): the full ``endpoint_sync`` (Refresh button,
+    ``manage.py sync_connector``) picks them up.
+    """
+    bootstrap = bootstrap or bootstrap_require()
+    client = client or app_client(bootstrap)
+    summaries = {s.id: s for s in client.search_secrets(folder_id=bootstrap.folder_id)
+                 if s.active and not is_connector_secret(s, bootstrap)}
+    known = {m["ss_secret_id"]: m for m in EndpointMirror.objects.values("ss_secret_id", "name", "active")}
+    counts = {"created": 0, "updated": 0, "deactivated": 0}
+    for secret_id, summary in summaries.items():
+        mirror = known.get(secret_id)
+        if mirror is not None and mirror["active"] and mirror["name"] == summary.name:
+            continue
+        try:
+            secret = client.get_secret(secret_id)
+        except (NotFound, AccessDenied):  # gone or unshared since the search
+            continue
+        if secret.active and secret.folder_id == bootstrap.folder_id:
+            _mirror_upsert(endpoint_from_secret(secret))
+            counts["created" if mirror is None else "updated"] += 1
+    gone = [i for i, m in known.items() if m["active"] and i not in summaries]
+    if gone:
+        counts["deactivated"] = EndpointMirror.objects.filter(ss_secret_id__in=gone, active=True).update(
+            active=False, token_hash="", token_id=None, synced_at=timezone.now())
+    return counts
 
 
 # --- writes ----------------------------------------------------------------------------------------------

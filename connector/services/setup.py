@@ -62,6 +62,7 @@ from connector.services.connection import (
     scim_folder_name,
     scim_secret_name,
 )
+from connector.services.status_cache import status_cached
 
 logger = logging.getLogger(__name__)
 
@@ -473,6 +474,11 @@ def scim_objects_recreate(*, owner_ss_user_id: int, actor=None, request=None) ->
                 "folder_created": result.folder_created, "secret_created": result.secret_created})
     settings_cache_clear()
     return result
+
+
+def setup_status_cached(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:
+    """``setup_status`` for the Settings › Secret Server page: asked at most once a minute across workers."""
+    return status_cached("setup", lambda: setup_status(bootstrap), healthy=lambda s: not s.problem)
 
 
 def setup_status(bootstrap: ConnectorBootstrap | None = None) -> SetupStatus:

@@ -25,6 +25,7 @@ from connector.lockout import domain_normalise, signin_attempt_reserve
 from connector.models import SecretServerIdentity
 from connector.secretserver import (
     AccessDenied,
+    CurrentUser,
     ApprovalRequired,
     AuthenticationFailed,
     LoginFailed,
@@ -153,9 +154,44 @@ def _person_role(client: SecretServerClient, me, secret_id: int, conf: Connector
                                    "request" if until else "share", until, now), True
         if not state.requires_approval:
             has_view = False  # e.g. List only: cannot read or request the secret
-    if _in_auditors_group(client.user_groups(me.id), conf):
+    groups = client.user_groups(me.id)
+    if not identity_matches(groups, me.user_name):
+        raise StaleIdentity()
+    if _in_auditors_group(groups, conf):
         return ConnectorAccess(Role.AUDITOR, me.id, me.user_name, me.display_name, "group", None, now), has_view
     return None, has_view
+
+
+class StaleIdentity(Exception):
+    """The Secret Server user id remembered for a user name now belongs to someone else (a rename)."""
+
+
+def identity_matches(groups, user_name: str) -> bool:
+    """Do these memberships (of one user id) name ``user_name``? Memberships that carry no name prove nothing."""
+    names = {g.user_name.strip().lower() for g in groups if g.user_name}
+    return not names or user_name.strip().lower() in names
+
+
+def known_person(username: str, domain: str | None) -> CurrentUser | None:
+    """The person as the local mirror last saw them, saving the ``users/current`` round trip at sign-in.
+
+    ASSUMPTION (Secret Server keeps users and their ids for audit, §3; a user id is never reused): a user name
+    that signed in before still names the same user id unless renamed. A rename is caught by the group
+    lookup (auditors, and every re-check of a signed-in person, compare the memberships' user name), which
+    then ends the session and forgets the link, so the next sign-in asks Secret Server again.
+    """
+    local_name = f"{domain}\\{username}" if domain else username
+    link = (SecretServerIdentity.objects.select_related("user")
+            .filter(user__username__iexact=local_name, user__is_active=True).first())
+    if link is None:
+        return None
+    user_name = link.user.username.rpartition("\\")[2]
+    return CurrentUser(link.ss_user_id, user_name, link.display_name, link.user.email)
+
+
+def identity_forget(ss_user_id: int) -> None:
+    """Drop the local link of a Secret Server user id whose user name no longer matches (see known_person)."""
+    SecretServerIdentity.objects.filter(ss_user_id=ss_user_id).delete()
 
 
 def identity_user(identity: PersonIdentity, *, staff: bool):
@@ -214,9 +250,10 @@ def signin_check(*, username: str, password: str, domain: str | None = None, req
                  request_again: bool = False, now: datetime | None = None) -> SigninOutcome:
     """Decide one sign-in attempt and audit it (one ``auth.signin`` row).
 
-    Round trips as the person: password grant, current user, secret state (administrator by share: 3;
-    by an approved request: + their requests, 4); + the person's groups (auditor: 4); + their requests for the SCIMSecret (pending/denied: 5);
-    + filing a request (6). The settings read is cached for 30 s.
+    Round trips as the person: password grant, secret state (administrator by share: 2; by an approved
+    request: + their requests, 3); + the person's groups (auditor: 3); + their requests for the SCIMSecret
+    (pending/denied: 4); + filing a request (5). The first sign-in of a person (no local link yet) adds the
+    current-user lookup (+1). The settings read is cached for 30 s.
     """
     username, domain = (username or "").strip(), domain_normalise(domain)
     if not username:
@@ -274,9 +311,8 @@ def signin_check(*, username: str, password: str, domain: str | None = None, req
 def _decide(person, bootstrap, *, username, domain, request, request_again, now, done) -> SigninOutcome:
     conf = configuration_service.settings_current()
     secret_id = bootstrap.scim_secret_id
-    me = person.current_user()
+    me, access, has_view = _person_role_known_first(person, username, domain, secret_id, conf, now)
     identity = PersonIdentity(me.id, me.user_name or username, me.display_name, me.email_address, domain or "")
-    access, has_view = _person_role(person, me, secret_id, conf, now)
     idle = conf.ui_session_minutes
     if access is not None:
         user = identity_user(identity, staff=True)
@@ -312,6 +348,18 @@ def _decide_by_requests(person, secret_id, *, identity, user, request, request_a
 
     filed = _file_request(person, secret_id, user=user, identity=identity, request=request, now=now, days=days)
     return done(SigninOutcome(Outcome.PENDING, MSG_PENDING, None, identity, user, filed.id), "denied", user=user)
+
+
+def _person_role_known_first(person, username, domain, secret_id, conf, now):
+    """(me, access, has_view): a known person costs no ``users/current`` call; a stale link costs a retry."""
+    known = known_person(username, domain)
+    if known is not None:
+        try:
+            return known, *_person_role(person, known, secret_id, conf, now)
+        except (StaleIdentity, AccessDenied, NotFound):  # the id names someone else, or no one this person may see
+            identity_forget(known.id)
+    me = person.current_user()
+    return me, *_person_role(person, me, secret_id, conf, now)
 
 
 def _file_request(person, secret_id, *, user, identity, request, now, days) -> SSAccessRequest:
@@ -358,7 +406,8 @@ def _share_rank(shares, user_id: int, group_ids: set[int]) -> int:
 
 def _approved_until(client: SecretServerClient, secret_id: int, user_id: int, now: datetime) -> datetime | None:
     """When the person's approved requests for the SCIMSecret that grant access now end (None: there are none)."""
-    approved = [r for r in client.search_access_requests(status="Approved")
+    approved = [r for r in client.search_access_requests(status="Approved", secret_id=secret_id,
+                                                         requesting_user_id=user_id)  # assumed filters
                 if r.secret_id == secret_id and r.requesting_user_id == user_id and r.grants_access_at(now)]
     return max(r.expiration_date for r in approved) if approved else None
 
@@ -369,7 +418,8 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
     """Re-decide a signed-in person's role with the application account. Raises ConnectorError.
 
     Round trips: the SCIMSecret's shares, its approval options, the person's groups, and (only when no
-    share qualifies) the approved requests the application account (an owner) can see.
+    share qualifies) this person's approved requests for the SCIMSecret (filtered by Secret Server: see
+    docs/secretserver-api-extensions.md; a server that ignores the filters is still filtered here).
     Approver-only access (an approver group without a share) is not visible here and counts as none.
     """
     now = now or datetime.now(UTC)
@@ -380,6 +430,9 @@ def access_recheck(access: ConnectorAccess, *, client: SecretServerClient | None
     shares = client.secret_permissions(secret_id=secret_id)
     options = client.access_request_options(secret_id)
     groups = client.user_groups(access.ss_user_id)
+    if not identity_matches(groups, access.username):
+        identity_forget(access.ss_user_id)
+        return RecheckResult(None, MSG_REMOVED)
     best = _share_rank(shares, access.ss_user_id, {g.group_id for g in groups})
     common = dict(ss_user_id=access.ss_user_id, username=access.username, display_name=access.display_name,
                   checked_at=now)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from connector.secretserver import SecretServerError
 from connector.services.connection import anonymous_client, app_client, bootstrap_get
+from connector.services.status_cache import status_cached
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class ConnectorStatus:
 
 
 def connector_status() -> ConnectorStatus:
+    """``connector_status_fresh``, computed at most once a minute across workers (services/status_cache.py)."""
+    return status_cached("home", connector_status_fresh, healthy=lambda s: not s.configured or bool(s.reachable))
+
+
+def connector_status_fresh() -> ConnectorStatus:
     """Configured? Secret Server reachable (health check) and its version; never raises."""
     bootstrap = bootstrap_get()
     if bootstrap is None or not bootstrap.is_complete:

@@ -21,7 +21,7 @@ from connector.services.configuration_service import (
     settings_update,
 )
 from connector.services.connection import bootstrap_get, connector_is_configured
-from connector.services.setup import scim_objects_recreate, secretserver_setup, setup_status
+from connector.services.setup import scim_objects_recreate, secretserver_setup, setup_status, setup_status_cached
 from connector.services.status import connector_status
 from connector.views.failures import error_to_form, error_to_messages
 from connector.views.write_access import (
@@ -111,7 +111,8 @@ def settings_secretserver(request):
         form = SecretServerSetupForm(initial=initial)
     return render(request, "connector/settings_secretserver.html", {
         "nav_section": "settings-secretserver", "form": form, "configured": configured, "bootstrap": bootstrap,
-        "status": status or (setup_status(bootstrap) if configured else None), "recovery": recovery, "recovery_message": MSG_RECOVER_WITH_SETUP,
+        "status": status or (setup_status_cached(bootstrap) if configured else None), "recovery": recovery,
+        "recovery_message": MSG_RECOVER_WITH_SETUP,
     })
 
 

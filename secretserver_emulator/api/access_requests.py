@@ -95,8 +95,12 @@ def search(ctx):
     state, q, user = ctx.state, ctx.query, ctx.user
     status = (q.get("filter.status") or "").lower()
     mine = as_bool(q.get("filter.ismyrequest"))
+    # ASSUMPTION (docs/secretserver-api-extensions.md): narrowing by secret and by requester.
+    secret_id, requester_id = as_int(q.get("filter.secretid")), as_int(q.get("filter.requestinguserid"))
     rows = [request_model(state, r) for r in state.access_requests_list()
             if (not status or r["status"].lower() == status)
+            and (secret_id is None or r["secretId"] == secret_id)
+            and (requester_id is None or r["requestingUserId"] == requester_id)
             and (r["requestingUserId"] == user["id"] if mine else may_read(state, user, r))]
     return page(rows, q, "requestDate")
 

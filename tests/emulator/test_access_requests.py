@@ -175,3 +175,22 @@ def test_control_approves_a_request(emulator, as_user, scim):
     body = requests.post(f"{emulator.url}/_emulator/access-requests/{rid}/approve", json={"hours": 1}, timeout=5).json()
     assert body["status"] == "Approved" and body["approverDisplayName"] == "Administrator"
     assert alice.get(f"/api/v1/secrets/{scim['secret_id']}").status_code == 200
+
+
+def test_search_narrows_by_secret_and_requester_an_assumed_extension(app, as_user, scim):
+    """docs/secretserver-api-extensions.md: filter.secretId and filter.requestingUserId (AND, any case)."""
+    from .conftest import make_secret
+    other = make_secret(app, scim["folder_id"], name="Other secret")
+    app.ok("POST", "/api/v1/secret-permissions", json={"secretId": other["id"], "groupId": 1,
+                                                       "secretAccessRoleName": "View"})
+    alice, bob = as_user("alice"), as_user("bob")
+    mine = file_request(alice, scim["secret_id"])
+    file_request(bob, scim["secret_id"])
+    file_request(alice, other["id"])
+    everything = app.ok("GET", "/api/v1/secret-access-requests")["total"]
+    narrowed = app.ok("GET", f"/api/v1/secret-access-requests?filter.secretId={scim['secret_id']}"
+                             f"&FILTER.REQUESTINGUSERID={mine['requestingUserId']}")
+    assert everything >= 2 and narrowed["total"] == 1
+    assert narrowed["records"][0]["secretAccessRequestId"] == mine["secretAccessRequestId"]
+    by_secret = app.ok("GET", f"/api/v1/secret-access-requests?filter.secretId={scim['secret_id']}")
+    assert {r["requestUsername"] for r in by_secret["records"]} == {"alice", "bob"}

@@ -1,0 +1,42 @@
+"""``{% filter_fields form %}``: the filter bar's fields rendered in Python (see connector/fast_forms.py).
+
+The same filters always render the same HTML (the first page of a list has no filters at all), so each
+process remembers the last ``MEMO_SIZE`` renderings, keyed by the form class, the submitted values and the
+language (filters whose choices change at run time must not use this tag).
+"""
+from collections import OrderedDict
+from threading import Lock
+
+from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from connector.fast_forms import filter_field_html
+
+register = template.Library()
+
+MEMO_SIZE = 256
+_memo: OrderedDict = OrderedDict()
+_memo_lock = Lock()
+
+
+def _memo_key(form):
+    names = [form.add_prefix(name) for name in form.fields]
+    data = tuple((name, tuple(form.data.getlist(name)) if hasattr(form.data, "getlist") else (form.data.get(name),))
+                 for name in names if name in form.data) if form.is_bound else None
+    # django-filter builds a new form class per FilterSet instance: key on its name and fields, not identity
+    # (the FilterSets' choices are fixed).
+    return type(form).__module__, type(form).__qualname__, tuple(names), form.auto_id, get_language(), data
+
+
+@register.simple_tag
+def filter_fields(form):
+    key = _memo_key(form)
+    html = _memo.get(key)
+    if html is None:
+        html = mark_safe("".join(filter_field_html(field) for field in form))
+        with _memo_lock:
+            _memo[key] = html
+            while len(_memo) > MEMO_SIZE:
+                _memo.popitem(last=False)
+    return html
