@@ -105,7 +105,7 @@ def baseline_tree(ref: str, into: Path) -> Path:
 def pg_recreate(pg_admin: str, name: str, drop_only: bool = False) -> None:
     import psycopg
 
-    assert re.fullmatch(r"bench_ui_[a-z]+", name), name  # never anyone else's database
+    assert re.fullmatch(r"bench_ui_[a-z0-9_]+", name), name  # never anyone else's database
     with psycopg.connect(pg_admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
@@ -321,14 +321,18 @@ def main(argv=None) -> int:
     parser.add_argument("--endpoints", default="0,200,1000")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14",
+                        help="a Redis database of its own: it is flushed before and after the run")
+    parser.add_argument("--db-prefix", default="bench_ui",
+                        help="database names are <prefix>_base and <prefix>_after (must start with bench_ui)")
     args = parser.parse_args(argv)
     args.load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     threading.Timer(DEADLINE_SECONDS, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
 
     tmp = Path(tempfile.mkdtemp(prefix="ui-overhead-"))
-    variants = [Variant("base", baseline_tree(args.baseline_ref, tmp / "base"), "bench_ui_base", "bench-ui-base"),
-                Variant("after", ROOT, "bench_ui_after", "bench-ui-after")]
+    variants = [Variant("base", baseline_tree(args.baseline_ref, tmp / "base"), f"{args.db_prefix}_base",
+                        "bench-ui-base"),
+                Variant("after", ROOT, f"{args.db_prefix}_after", "bench-ui-after")]
     pg_admin = f"{args.pg}/postgres"
     import redis
 
