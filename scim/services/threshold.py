@@ -62,16 +62,25 @@ def success_record() -> None:
 
 
 def failure_record(threshold: int, *, disable=None) -> bool:
-    """Count one upstream failure; at ``threshold`` disable the connector (once). True when this call disabled it."""
+    """Count one upstream failure; at ``threshold`` disable the connector (once). True when this call disabled it.
+
+    One worker at a time may disable (``cache.add`` elects it); the elected worker re-reads the count, because a
+    worker that saw the count past the threshold just before another worker's crossing took its failures off
+    must not disable a second time. A crossing takes ``threshold`` failures off the count, so failures counted
+    meanwhile stay counted.
+    """
     count = failure_count_increment()
     if count < threshold:
         return False
     if not cache.add(DISABLING_KEY, 1, 60):  # another worker is disabling it right now
         return False
     try:
+        count = failures_current()
+        if count < threshold:  # another worker's crossing already took these failures
+            return False
         (disable or connector_disable)(count, threshold)
-        try:  # take away what this crossing counted, atomically: failures counted meanwhile stay counted
-            cache.decr(COUNT_KEY, count)
+        try:
+            cache.decr(COUNT_KEY, threshold)
         except ValueError:
             pass
         return True
