@@ -12,7 +12,8 @@ from scim2_models import SCIMException
 
 from connector.secretserver import SecretServerClient, SecretServerError
 from connector.services.audit import audited
-from scim.errors import is_upstream_failure, scim_error_from_secret_server
+from scim.errors import is_application_account_failure, is_upstream_failure, scim_error_from_secret_server
+from scim.services import threshold
 
 
 @dataclass
@@ -39,6 +40,7 @@ def secret_server(ctx: ScimContext, resource: str = ""):
     except SecretServerError as exc:
         if is_upstream_failure(exc):
             ctx.upstream_failed = True
+            threshold.failure_cause_note(application_account=is_application_account_failure(exc))
         raise _auditable(scim_error_from_secret_server(exc, resource=resource)) from None
     else:
         ctx.upstream_succeeded = True
