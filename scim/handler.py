@@ -37,8 +37,12 @@ class AuditingScimHandler(ScimHandler):
             return serve(request)
         except Exception as exc:
             if refusal_unaudited(self.ctx, mark, exc):
-                target = self.service.match(request)
-                self._record(request.method, target.endpoint or "", target.resource_id or "", scim_error_of(exc))
+                try:
+                    target = self.service.match(request)
+                    endpoint, resource_id = target.endpoint or "", target.resource_id or ""
+                except Exception:  # the route itself was refused: name what the client asked for
+                    endpoint, _, resource_id = (request.path or "").strip("/").partition("/")
+                self._record(request.method, endpoint, resource_id, scim_error_of(exc))
             raise
 
     def run_bulk_step(self, request, plan, step):
