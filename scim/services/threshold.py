@@ -27,6 +27,13 @@ PENDING_RETRY_SECONDS = 30
 REASON_ACTION = "scim.connector.disabled"
 MSG_REASON = ("SCIM Connector disabled: {0} sequential Secret Server errors reached the Error Threshold ({1}). "
               "Fix Secret Server, then clear 'SCIM Connector Disabled' in the configuration.")
+MSG_REASON_APP_ACCOUNT = ("SCIM Connector disabled: {0} sequential Secret Server errors reached the Error Threshold "
+                          "({1}); the last one: the application account could not sign in to Secret Server "
+                          "(password expired or changed, locked or disabled). Fix the application account's "
+                          "password in Secret Server and in the connector's setup, then clear 'SCIM Connector "
+                          "Disabled' in the configuration.")
+CAUSE_KEY = "scim:last-failure-cause:v1"  # what the last counted failure was (only written on failures)
+CAUSE_APP_ACCOUNT = "application-account"
 COUNT_TTL = 24 * 3600
 
 
@@ -59,6 +66,17 @@ def failure_count_increment() -> int:
 def success_record() -> None:
     if cache.get(COUNT_KEY):
         cache.delete(COUNT_KEY)
+
+
+def failure_cause_note(*, application_account: bool) -> None:
+    """Remember what the latest upstream failure was, for the reason the threshold gives (failures only:
+    the success path stays free of cache writes)."""
+    cache.set(CAUSE_KEY, CAUSE_APP_ACCOUNT if application_account else "secret-server", COUNT_TTL)
+
+
+def _reason(count: int, threshold: int) -> str:
+    template = MSG_REASON_APP_ACCOUNT if cache.get(CAUSE_KEY) == CAUSE_APP_ACCOUNT else MSG_REASON
+    return template.format(count, threshold)
 
 
 def failure_record(threshold: int, *, disable=None) -> bool:
@@ -96,7 +114,7 @@ def connector_disable(count: int, threshold: int) -> None:
     ``PENDING_RETRY_SECONDS`` (``disable_pending_retry``) until Secret Server holds the setting, which an
     administrator then clears as usual.
     """
-    reason = MSG_REASON.format(count, threshold)
+    reason = _reason(count, threshold)
     written = _write_disabled()
     if not written:
         cache.set(PENDING_KEY, reason, None)
