@@ -17,6 +17,8 @@ from scim2_models.path.filter import ScimFilter
 from connector.models import EndpointMirror
 from connector.services.connection import bootstrap_get
 from connector.services.endpoints import DEFAULT_ROLE
+from scim.services.cache import cached_list
+from scim.services.context import secret_server
 
 # --- product messages (each defined once) ------------------------------------------------------------------
 # The vendor's wording is known only up to its ellipsis (shared/docs/scim.md); the rest is ours.
@@ -258,3 +260,12 @@ def secret_rights_for_role(role: str, mappings: dict[str, str], remembered: list
         return list(remembered)
     values = [value for value, mapped in mappings.items() if mapped == role]
     return values[:1] or [role]
+
+
+def cached_listing(ctx, name: str, fetch, *, load: bool = True):
+    """One of the PAM stores' full listings (folders, secrets, folder or secret permissions): ``fetch()``
+    asked of Secret Server (its errors translated), kept in the short list cache under ``name``."""
+    def loader():
+        with secret_server(ctx):
+            return fetch()
+    return cached_list(name, ctx.endpoint_id, loader, load=load)

@@ -16,6 +16,7 @@ from scim2_models import ForbiddenException, InvalidValueException, NotFoundExce
 from scim.pam.common import (
     MSG_PRINCIPAL_ONE,
     MSG_PRINCIPAL_UNKNOWN,
+    cached_listing,
     connector_folder_id,
     endpoint_mappings,
     filter_equalities,
@@ -36,7 +37,7 @@ from scim.pam.grants import (
 )
 from scim.pam.privileged_data import all_secrets
 from scim.pam.schemas import PRIVILEGED_DATA_PERMISSION_SCHEMA
-from scim.services.cache import cached_list, lists_invalidate
+from scim.services.cache import lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
 from scim.services.extras import extra_drop, extra_save, extras_for
 from scim.services.search import page_of
@@ -56,10 +57,7 @@ def data_permission_to_scim(row, secret_name: str, rights: list[str], extra=None
 
 
 def all_data_permissions(ctx: ScimContext):
-    def loader():
-        with secret_server(ctx):
-            return ctx.client.secret_permissions()
-    return cached_list("secret-permissions", ctx.endpoint_id, loader)
+    return cached_listing(ctx, "secret-permissions", lambda: ctx.client.secret_permissions())
 
 
 class PrivilegedDataPermissionStore:

@@ -20,6 +20,7 @@ from scim.pam.common import (
     MSG_PERMISSION_EXISTS,
     MSG_PRINCIPAL_ONE,
     MSG_PRINCIPAL_UNKNOWN,
+    cached_listing,
     connector_folder_id,
     endpoint_mappings,
     filter_equalities,
@@ -40,7 +41,7 @@ from scim.pam.grants import (
     resource_not_found,
 )
 from scim.pam.schemas import CONTAINER_PERMISSION_SCHEMA
-from scim.services.cache import cached_list, lists_invalidate
+from scim.services.cache import lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
 from scim.services.extras import extra_drop, extra_save, extras_for
 from scim.services.search import page_of
@@ -56,10 +57,7 @@ def permission_to_scim(row, folder_name: str, rights: list[str], extra=None, *, 
 
 
 def all_permissions(ctx: ScimContext):
-    def loader():
-        with secret_server(ctx):
-            return ctx.client.all_folder_permissions()
-    return cached_list("folder-permissions", ctx.endpoint_id, loader)
+    return cached_listing(ctx, "folder-permissions", lambda: ctx.client.all_folder_permissions())
 
 
 class ContainerPermissionStore:

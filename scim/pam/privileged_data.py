@@ -25,6 +25,7 @@ from scim.pam.common import (
     MSG_SECRET_NEEDS_APPROVAL,
     MSG_SECRET_NEEDS_CHECKOUT,
     MSG_SECRET_NEEDS_COMMENT,
+    cached_listing,
     connector_folder_id,
     filter_equalities,
     hidden_folder_ids,
@@ -32,7 +33,7 @@ from scim.pam.common import (
 )
 from scim.pam.containers import all_folders
 from scim.pam.schemas import PRIVILEGED_DATA_SCHEMA, SS_PRIVILEGED_DATA_SCHEMA
-from scim.services.cache import cached_list, lists_invalidate
+from scim.services.cache import lists_invalidate
 from scim.services.context import ScimContext, refuse, secret_server
 from scim.services.search import page_of
 
@@ -99,10 +100,7 @@ def secret_read(ctx: ScimContext, secret_id: int):
 
 
 def all_secrets(ctx: ScimContext):
-    def loader():
-        with secret_server(ctx):
-            return ctx.client.search_secrets(include_restricted=True)
-    return cached_list("secrets", ctx.endpoint_id, loader)
+    return cached_listing(ctx, "secrets", lambda: ctx.client.search_secrets(include_restricted=True))
 
 
 def secrets_changed() -> None:
