@@ -83,6 +83,11 @@ def all_folders(ctx: ScimContext, *, load: bool = True):
     return cached_listing(ctx, "folders", lambda: ctx.client.search_folders(), load=load)
 
 
+def hidden_folders(ctx: ScimContext) -> set[int]:
+    """The connector's own folder and its sub-folders: never PAM resources (nor the secrets in them)."""
+    return hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+
+
 def folders_changed() -> None:
     lists_invalidate("folders")
     lists_invalidate("folder-permissions")
@@ -105,7 +110,7 @@ class ContainerStore:
         key = (KIND, folder_id)
         if key in ctx.memo:
             return ctx.memo[key]
-        hidden = hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+        hidden = hidden_folders(ctx)
         if folder_id in hidden or folder_id <= 0:
             raise not_found
         if not fresh:

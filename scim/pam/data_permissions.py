@@ -17,16 +17,14 @@ from scim.pam.common import (
     MSG_PRINCIPAL_ONE,
     MSG_PRINCIPAL_UNKNOWN,
     cached_listing,
-    connector_folder_id,
     endpoint_mappings,
     filter_equalities,
-    hidden_folder_ids,
     scim_base_url,
     search_request_normalise,
     secret_rights_for_role,
     secret_role_from_rights,
 )
-from scim.pam.containers import all_folders
+from scim.pam.containers import hidden_folders
 from scim.pam.grants import (
     GrantWrite,
     fetch_grant,
@@ -67,7 +65,7 @@ class PrivilegedDataPermissionStore:
         self.model = model
 
     def _hidden(self, ctx: ScimContext) -> set[int]:
-        return hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+        return hidden_folders(ctx)
 
     def _visible_secrets(self, ctx: ScimContext) -> dict[int, object]:
         hidden = self._hidden(ctx)

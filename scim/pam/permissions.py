@@ -21,17 +21,15 @@ from scim.pam.common import (
     MSG_PRINCIPAL_ONE,
     MSG_PRINCIPAL_UNKNOWN,
     cached_listing,
-    connector_folder_id,
     endpoint_mappings,
     filter_equalities,
-    hidden_folder_ids,
     rights_for_role,
     role_for_rights,
     scim_base_url,
     search_request_normalise,
     secret_role_for_rights,
 )
-from scim.pam.containers import ContainerStore, all_folders
+from scim.pam.containers import ContainerStore, all_folders, hidden_folders
 from scim.pam.grants import (
     GrantWrite,
     fetch_grant,
@@ -72,7 +70,7 @@ class ContainerPermissionStore:
         return {f.id: f.folder_name for f in all_folders(ctx)}
 
     def _hidden(self, ctx: ScimContext) -> set[int]:
-        return hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+        return hidden_folders(ctx)
 
     def build(self, ctx: ScimContext, row, extra=None, names=None):
         names = names if names is not None else self._folder_names(ctx)

@@ -26,12 +26,10 @@ from scim.pam.common import (
     MSG_SECRET_NEEDS_CHECKOUT,
     MSG_SECRET_NEEDS_COMMENT,
     cached_listing,
-    connector_folder_id,
     filter_equalities,
-    hidden_folder_ids,
     search_request_normalise,
 )
-from scim.pam.containers import all_folders
+from scim.pam.containers import all_folders, hidden_folders
 from scim.pam.schemas import PRIVILEGED_DATA_SCHEMA, SS_PRIVILEGED_DATA_SCHEMA
 from scim.services.cache import lists_invalidate
 from scim.services.context import ScimContext, refuse, secret_server
@@ -114,7 +112,7 @@ class PrivilegedDataStore:
         self.model = model
 
     def _hidden(self, ctx: ScimContext) -> set[int]:
-        return hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+        return hidden_folders(ctx)
 
     def visible_secret(self, ctx: ScimContext, resource_id: str):
         """The full secret (values included) if it is privileged data of this service; 404 otherwise."""
