@@ -1,6 +1,6 @@
 """scim2-tester's compliance check over every resource type the service serves, PAM ones included.
 
-The same in-process setup as tests/scim_replays/test_scim2_tester.py (its fixtures reused, not copied):
+The same in-process setup as tests/scim_replays/test_scim2_tester.py (tests/scim_replays/scim2_checks.py):
 User and Group are checked there; here Container and ContainerPermission get the full run (create, read,
 query, replace, patch add/replace/remove, delete) and every check must be SUCCESS.
 
