@@ -108,6 +108,18 @@ def _items_asked(secret, asked: set[str]) -> list:
     return items
 
 
+def _item_named(secret, raw: dict):
+    """The secret's item a sent item names, by ``slug`` or field name (case-insensitive) or ``fieldId``; the
+    first of the secret's items any of them matches. Naming no field of the template is refused."""
+    for item in secret.items:
+        if ((raw.get("slug") and str(raw["slug"]).lower() == item.slug.lower())
+                or (raw.get("fieldid") is not None and str(raw["fieldid"]) == str(item.field_id))
+                or (raw.get("fieldname") and str(raw["fieldname"]).lower() == item.field_name.lower())):
+            return item
+    label = raw.get("slug") or raw.get("fieldname") or raw.get("fieldid")
+    raise refuse(InvalidValueException(detail=MSG_FIELD_UNKNOWN.format(label)))
+
+
 class VendorRoutes:
     def __init__(self, ctx: ScimContext):
         self.ctx = ctx
@@ -144,16 +156,7 @@ class VendorRoutes:
             raw = _lower_keys(raw)
             if "itemvalue" not in raw and "value" not in raw:
                 continue
-            target = None
-            for item in secret.items:
-                if ((raw.get("slug") and str(raw["slug"]).lower() == item.slug.lower())
-                        or (raw.get("fieldid") is not None and str(raw["fieldid"]) == str(item.field_id))
-                        or (raw.get("fieldname") and str(raw["fieldname"]).lower() == item.field_name.lower())):
-                    target = item
-                    break
-            if target is None:
-                label = raw.get("slug") or raw.get("fieldname") or raw.get("fieldid")
-                raise refuse(InvalidValueException(detail=MSG_FIELD_UNKNOWN.format(label)))
+            target = _item_named(secret, raw)
             value = raw.get("itemvalue", raw.get("value"))
             values[target.slug] = None if value is None else str(value)
         return values
