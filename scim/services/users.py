@@ -38,11 +38,33 @@ def user_visible(user, extra) -> bool:
     return not (extra is not None and extra.deleted and not user.enabled)
 
 
+class UserList(tuple):
+    """The endpoint's cached Secret Server users, with an index of the values Secret Server's search text
+    covers (user name, display name, email address), case-folded and compared whole.
+
+    The index answers ``userName``/``displayName``/``emails.value eq`` lookups without scanning every user;
+    whatever it finds, the whole SCIM filter is still applied afterwards, and when it finds nothing the
+    caller asks Secret Server (``UserStore._candidates``).
+    """
+
+    def matching(self, text: str) -> tuple:
+        index = self.__dict__.get("index")
+        if index is None:  # built once per loaded list; a race builds it twice, identically
+            index = {}
+            for user in self:
+                for value in {(v or "").strip().casefold() for v in (user.user_name, user.display_name,
+                                                                       user.email_address)}:
+                    if value:
+                        index.setdefault(value, []).append(user)
+            self.__dict__["index"] = index
+        return tuple(index.get(text.strip().casefold(), ()))
+
+
 def all_users(ctx: ScimContext, *, load: bool = True):
     """Every Secret Server user (inactive included), cached per endpoint (see cache.py)."""
     def loader():
         with secret_server(ctx):
-            return ctx.client.search_users(include_inactive=True)
+            return UserList(ctx.client.search_users(include_inactive=True))
     return cached_list("users", ctx.endpoint_id, loader, load=load)
 
 
@@ -89,27 +111,35 @@ class UserStore:
     def get(self, ctx: ScimContext, resource_id: str, response_parameters=None):
         return self.build(*self._load(ctx, resource_id))
 
-    def _candidates(self, ctx: ScimContext, scim_filter) -> list:
+    def _candidates(self, ctx: ScimContext, scim_filter, *, fresh: bool = False) -> tuple[list, bool]:
+        """(Secret Server users that may match, whether any came from the endpoint's cached list).
+
+        A ``userName``/``displayName``/``emails.value eq`` lookup is answered from the cached list (loaded
+        when missing: one list call serves every lookup of the next ``SCIM_CACHE_SECONDS``); a value the
+        list does not hold, and every lookup with ``fresh``, asks Secret Server instead.
+        """
         hints = filter_hints(scim_filter.ast if scim_filter is not None else None, TEXT_ATTRS)
-        cached = all_users(ctx, load=False)
         if hints is None:
-            return list(all_users(ctx))
+            return list(all_users(ctx)), True
+        cached = None if fresh else all_users(ctx, load=any(h.kind == "text" for h in hints))
         found: dict[int, object] = {}
+        from_cache = False
         for hint in hints:
             if hint.kind == "id":
                 if hint.value.isdigit():
                     found.update(self._by_ids(ctx, [int(hint.value)], cached))
+                    from_cache = from_cache or cached is not None
             elif hint.kind == "external":
                 found.update(self._by_ids(ctx, ids_by_external_id(ctx.endpoint_id, KIND, hint.value), cached))
-            elif cached is not None:
-                needle = hint.value.casefold()
-                found.update({u.id: u for u in cached if any(needle in (v or "").casefold() for v in (
-                    u.user_name, u.display_name, u.email_address))})
+                from_cache = from_cache or cached is not None
+            elif cached is not None and cached.matching(hint.value):
+                found.update({u.id: u for u in cached.matching(hint.value)})
+                from_cache = True
             else:
                 with secret_server(ctx):
                     found.update({u.id: u for u in ctx.client.search_users(search_text=hint.value,
                                                                            include_inactive=True)})
-        return list(found.values())
+        return list(found.values()), from_cache
 
     def _by_ids(self, ctx: ScimContext, ids, cached) -> dict:
         if cached is not None:
@@ -125,7 +155,16 @@ class UserStore:
         return out
 
     def search(self, ctx: ScimContext, search_request):
-        candidates = self._candidates(ctx, search_request.filter)
+        """A lookup (hinted filter) answered from the cached list that matches nothing is asked again of
+        Secret Server: "no such user" is never stale (a user created there directly is found at once)."""
+        candidates, from_cache = self._candidates(ctx, search_request.filter)
+        page = self._page(ctx, search_request, candidates)
+        if page.total == 0 and from_cache and search_request.filter is not None and \
+                filter_hints(search_request.filter.ast, TEXT_ATTRS) is not None:
+            page = self._page(ctx, search_request, self._candidates(ctx, search_request.filter, fresh=True)[0])
+        return page
+
+    def _page(self, ctx: ScimContext, search_request, candidates):
         extras = extras_for(ctx.endpoint_id, KIND, [u.id for u in candidates])
         visible = sorted((u for u in candidates if user_visible(u, extras.get(u.id))), key=lambda u: u.id)
         return page_of(search_request, visible, lambda u: self.build(u, extras.get(u.id)))

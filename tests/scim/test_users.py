@@ -320,3 +320,34 @@ def test_secret_server_calls_header_for_benchmarks(scim, settings):
     assert scim.get("/v2/Users/5")["X-Secret-Server-Calls"] == "1"
     settings.SCIM_EXPOSE_SS_CALLS = False
     assert "X-Secret-Server-Calls" not in scim.get("/v2/Users/5")
+
+
+# --- userName lookups from the endpoint's cached list (bench/scim_throughput.py) ---------------------------
+def _lookup(scim, user_name):
+    return scim.get('/v2/Users?filter=' + quote(f'userName eq "{user_name}"')).json_body
+
+
+def test_lookups_share_one_list_call_and_match_exactly(scim, ss):
+    new_user(scim, user_name="ada@corp.local")
+    ss.clear_requests()
+    first = _lookup(scim, "ADA@corp.local")  # loads the endpoint's list once
+    assert ss_calls(ss) == ["GET /api/v1/users"]
+    ss.clear_requests()
+    again = _lookup(scim, "ada@corp.local")
+    other = _lookup(scim, "bob")
+    assert ss_calls(ss) == []  # both answered from the cached list
+    assert first["totalResults"] == again["totalResults"] == other["totalResults"] == 1
+    assert again["Resources"][0]["userName"] == "ada@corp.local" and other["Resources"][0]["userName"] == "bob"
+    assert _lookup(scim, "ada")["totalResults"] == 0  # a part of a name is no match (eq is whole)
+
+
+def test_a_lookup_that_finds_nothing_in_the_cached_list_asks_secret_server(scim, ss, ss_admin):
+    _lookup(scim, "bob")  # the list is cached now
+    ss_admin.create_user("direct@corp.local", "Made in Secret Server", "Direct-Passw0rd!1")
+    ss.clear_requests()
+    found = _lookup(scim, "direct@corp.local")  # created in Secret Server a moment ago: found at once
+    assert found["totalResults"] == 1 and found["Resources"][0]["userName"] == "direct@corp.local"
+    assert ss_calls(ss) == ["GET /api/v1/users"]  # the fresh search by name (the cached list had no match)
+    ss.clear_requests()
+    assert _lookup(scim, "nobody@corp.local")["totalResults"] == 0
+    assert ss_calls(ss) == ["GET /api/v1/users"]  # "no such user" always comes from Secret Server
