@@ -21,7 +21,8 @@ from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_ATTRIBUTE_REQUIRED, MSG_ATT
 from scim.mapping import UNSET, is_directory_object, user_from_scim, user_to_scim
 from scim.services.cache import cached_list, lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
-from scim.services.extras import extra_get, extra_mark_deleted, extra_save, extras_for, ids_by_external_id
+from scim.services.extras import extra_get, extra_mark_deleted, extra_save, extras_for, extras_of_endpoint, \
+    ids_by_external_id
 from scim.services.hints import filter_hints
 from scim.services.passwords import password_generate
 from scim.services.search import page_of
@@ -48,7 +49,7 @@ class UserList(tuple):
     """
 
     def matching(self, text: str) -> tuple:
-        index = self.__dict__.get("index")
+        index = self.__dict__.get("_index")
         if index is None:  # built once per loaded list; a race builds it twice, identically
             index = {}
             for user in self:
@@ -56,8 +57,25 @@ class UserList(tuple):
                                                                        user.email_address)}:
                     if value:
                         index.setdefault(value, []).append(user)
-            self.__dict__["index"] = index
+            self.__dict__["_index"] = index
         return tuple(index.get(text.strip().casefold(), ()))
+
+    def extras(self, endpoint_id: int) -> dict:
+        """The endpoint's extra rows of users, loaded once per list. Exact, not stale: only SCIM writes change
+        them and every SCIM write of users drops this list (``lists_invalidate``) in every worker."""
+        extras = self.__dict__.get("_extras")
+        if extras is None:
+            extras = self.__dict__["_extras"] = extras_of_endpoint(endpoint_id, KIND)
+        return extras
+
+    def visible(self, endpoint_id: int) -> list:
+        """The users SCIM serves, in id order (what an unfiltered list pages through), computed once per list."""
+        visible = self.__dict__.get("_visible")
+        if visible is None:
+            extras = self.extras(endpoint_id)
+            visible = self.__dict__["_visible"] = sorted(
+                (u for u in self if user_visible(u, extras.get(u.id))), key=lambda u: u.id)
+        return visible
 
 
 def all_users(ctx: ScimContext, *, load: bool = True):
@@ -104,6 +122,7 @@ class UserStore:
         if extra is not None and extra.deleted:  # enabled again in Secret Server: no longer deleted through SCIM
             extra.deleted = False
             extra.save(update_fields=["deleted", "last_modified"])
+            lists_invalidate("users")  # the cached list carries the extras (UserList.extras)
         ctx.memo[key] = (user, extra)
         return user, extra
 
@@ -111,8 +130,8 @@ class UserStore:
     def get(self, ctx: ScimContext, resource_id: str, response_parameters=None):
         return self.build(*self._load(ctx, resource_id))
 
-    def _candidates(self, ctx: ScimContext, scim_filter, *, fresh: bool = False) -> tuple[list, bool]:
-        """(Secret Server users that may match, whether any came from the endpoint's cached list).
+    def _candidates(self, ctx: ScimContext, scim_filter, *, fresh: bool = False) -> tuple[list, UserList | None]:
+        """(Secret Server users that may match, the endpoint's cached list if they all came from it).
 
         A ``userName``/``displayName``/``emails.value eq`` lookup is answered from the cached list (loaded
         when missing: one list call serves every lookup of the next ``SCIM_CACHE_SECONDS``); a value the
@@ -120,26 +139,25 @@ class UserStore:
         """
         hints = filter_hints(scim_filter.ast if scim_filter is not None else None, TEXT_ATTRS)
         if hints is None:
-            return list(all_users(ctx)), True
+            users = all_users(ctx)
+            return list(users), users
         cached = None if fresh else all_users(ctx, load=any(h.kind == "text" for h in hints))
         found: dict[int, object] = {}
-        from_cache = False
+        from_cache = cached is not None
         for hint in hints:
             if hint.kind == "id":
                 if hint.value.isdigit():
                     found.update(self._by_ids(ctx, [int(hint.value)], cached))
-                    from_cache = from_cache or cached is not None
             elif hint.kind == "external":
                 found.update(self._by_ids(ctx, ids_by_external_id(ctx.endpoint_id, KIND, hint.value), cached))
-                from_cache = from_cache or cached is not None
             elif cached is not None and cached.matching(hint.value):
                 found.update({u.id: u for u in cached.matching(hint.value)})
-                from_cache = True
             else:
+                from_cache = False
                 with secret_server(ctx):
                     found.update({u.id: u for u in ctx.client.search_users(search_text=hint.value,
                                                                            include_inactive=True)})
-        return list(found.values()), from_cache
+        return list(found.values()), cached if from_cache else None
 
     def _by_ids(self, ctx: ScimContext, ids, cached) -> dict:
         if cached is not None:
@@ -157,15 +175,22 @@ class UserStore:
     def search(self, ctx: ScimContext, search_request):
         """A lookup (hinted filter) answered from the cached list that matches nothing is asked again of
         Secret Server: "no such user" is never stale (a user created there directly is found at once)."""
-        candidates, from_cache = self._candidates(ctx, search_request.filter)
-        page = self._page(ctx, search_request, candidates)
-        if page.total == 0 and from_cache and search_request.filter is not None and \
-                filter_hints(search_request.filter.ast, TEXT_ATTRS) is not None:
-            page = self._page(ctx, search_request, self._candidates(ctx, search_request.filter, fresh=True)[0])
+        candidates, cached = self._candidates(ctx, search_request.filter)
+        hinted = search_request.filter is not None and \
+            filter_hints(search_request.filter.ast, TEXT_ATTRS) is not None
+        if cached is not None and not hinted:  # the whole list: its visible users are worked out once per list
+            extras = cached.extras(ctx.endpoint_id)
+            return page_of(search_request, cached.visible(ctx.endpoint_id), lambda u: self.build(u, extras.get(u.id)))
+        page = self._page(ctx, search_request, candidates, cached)
+        if page.total == 0 and cached is not None:
+            page = self._page(ctx, search_request, self._candidates(ctx, search_request.filter, fresh=True)[0], None)
         return page
 
-    def _page(self, ctx: ScimContext, search_request, candidates):
-        extras = extras_for(ctx.endpoint_id, KIND, [u.id for u in candidates])
+    def _page(self, ctx: ScimContext, search_request, candidates, cached: UserList | None):
+        if cached is not None:
+            extras = cached.extras(ctx.endpoint_id)
+        else:
+            extras = extras_for(ctx.endpoint_id, KIND, [u.id for u in candidates])
         visible = sorted((u for u in candidates if user_visible(u, extras.get(u.id))), key=lambda u: u.id)
         return page_of(search_request, visible, lambda u: self.build(u, extras.get(u.id)))
 

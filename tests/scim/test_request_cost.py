@@ -57,9 +57,29 @@ def test_a_warm_lookup_costs_no_secret_server_call_and_pinned_queries(scim, ss, 
     settings.SCIM_BOOTSTRAP_CACHE_SECONDS = 10  # production keeps the setup row per process
     assert scim.get(LOOKUP).status_code == 200  # token verified, the user list loaded, settings cached
     ss.clear_requests()
-    # 1: the extras of the matched user; 1: the request log row (written at once under the test settings;
-    # production queues it for a background writer).
-    with django_assert_num_queries(2):
+    # Only the request log row (written at once under the test settings; production queues it for a background
+    # writer): the token is remembered, the setup row kept, the user and its extras come with the cached list.
+    with django_assert_num_queries(1):
         response = scim.get("/v2/Users?filter=" + quote('userName eq "carol"'))
     assert response.status_code == 200 and response.json_body["totalResults"] == 1
     assert ss_calls(ss) == []
+
+
+def test_request_log_reads_the_log_frequency_once_per_batch_and_not_at_all_without_files(db, settings, tmp_path,
+                                                                                         monkeypatch):
+    from django.utils import timezone
+
+    from scim.services import requestlog
+
+    reads = []
+    monkeypatch.setattr(requestlog, "log_frequency_known", lambda: reads.append(1) or "daily")
+    rows = [dict(time=timezone.now(), endpoint_secret_id=None, endpoint_name="", client_ip=None, request_id="",
+                 method="GET", path=f"/v2/Users?n={n}", status=200, scim_type="", detail="", duration_ms=1,
+                 ss_calls=0) for n in range(3)]
+    settings.CONNECTOR_LOG_DIR = ""
+    requestlog._write(rows)
+    assert reads == []
+    settings.CONNECTOR_LOG_DIR = str(tmp_path)
+    requestlog._write(rows)
+    assert reads == [1]
+    assert sum(len(p.read_text().splitlines()) for p in tmp_path.rglob("*") if p.is_file()) == 3
