@@ -83,3 +83,30 @@ def test_request_log_reads_the_log_frequency_once_per_batch_and_not_at_all_witho
     requestlog._write(rows)
     assert reads == [1]
     assert sum(len(p.read_text().splitlines()) for p in tmp_path.rglob("*") if p.is_file()) == 3
+
+
+def test_publishing_in_place_gives_what_the_library_gives():
+    """ConnectorScimService.publish (no deep copy, reference plan kept per model) against the library's own."""
+    from scim2_server.service import ScimService
+
+    from scim.provider import scim_provider
+    from scim.service import ConnectorScimService
+
+    provider = scim_provider(10, 1000, 100)
+    ours, library = ConnectorScimService(provider), ScimService(provider)
+    base = "https://connector.example/v2"
+    for endpoint, payload in (
+            ("Groups", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "7", "displayName": "Eng",
+                        "members": [{"value": "5", "$ref": "Users/5", "display": "Bob"},
+                                    {"value": "6", "$ref": "https://elsewhere.example/v2/Users/6"}],
+                        "meta": {"resourceType": "Group", "version": 'W/"1"'}}),
+            ("Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "5", "userName": "bob",
+                       "groups": [{"value": "7", "$ref": "Groups/7"}],
+                       "meta": {"resourceType": "User", "version": 'W/"2"'}})):
+        model = provider.model_for(ours.get_resource_type_by_endpoint(endpoint))
+        expected = library.publish(base, model.model_validate(payload)).model_dump()
+        resource = model.model_validate(payload)
+        published = ours.publish(base, resource)
+        assert published.model_dump() == expected
+        assert ours.publish(base, published).model_dump() == expected  # twice: the same
+    assert expected["groups"][0]["$ref"] == f"{base}/Groups/7"
