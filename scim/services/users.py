@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from django.conf import settings
 from pydantic import ValidationError
 from scim2_models import Context, InvalidValueException, MutabilityException, NotFoundException, UniquenessException
 
@@ -141,7 +142,10 @@ class UserStore:
         if hints is None:
             users = all_users(ctx)
             return list(users), users
-        cached = None if fresh else all_users(ctx, load=any(h.kind == "text" for h in hints))
+        # Load the list for a lookup only while lists are cached at all: with SCIM_CACHE_SECONDS = 0 each lookup
+        # asks Secret Server by name (one call) instead of walking every user.
+        cached = None if fresh else all_users(ctx, load=settings.SCIM_CACHE_SECONDS > 0 and
+                                              any(h.kind == "text" for h in hints))
         found: dict[int, object] = {}
         from_cache = cached is not None
         for hint in hints:

@@ -351,3 +351,13 @@ def test_a_lookup_that_finds_nothing_in_the_cached_list_asks_secret_server(scim,
     ss.clear_requests()
     assert _lookup(scim, "nobody@corp.local")["totalResults"] == 0
     assert ss_calls(ss) == ["GET /api/v1/users"]  # "no such user" always comes from Secret Server
+
+
+def test_without_list_caching_a_lookup_asks_secret_server_by_name_never_the_whole_list(scim, ss, settings):
+    settings.SCIM_CACHE_SECONDS = 0
+    for name in ("bob", "carol"):
+        ss.clear_requests()
+        assert _lookup(scim, name)["totalResults"] == 1
+        calls = [r for r in ss.requests if not r.path.startswith("/_emulator")]
+        assert [(r.method, r.path) for r in calls] == [("GET", "/api/v1/users")]
+        assert {k.lower(): v for k, v in calls[0].query.items()}.get("filter.searchtext") in (name, [name])
