@@ -481,6 +481,8 @@ def endpoint_refresh_changed(client: SecretServerClient | None = None, bootstrap
     if gone:
         counts["deactivated"] = EndpointMirror.objects.filter(ss_secret_id__in=gone, active=True).update(
             active=False, token_hash="", token_id=None, synced_at=timezone.now())
+        if counts["deactivated"]:
+            endpoint_tokens_changed()
     return counts
 
 

@@ -33,6 +33,15 @@ def test_an_endpoint_deactivated_by_a_sync_refuses_its_token_at_once(scim, endpo
     assert scim.get(LOOKUP).status_code == 401
 
 
+def test_an_endpoint_deactivated_by_the_light_refresh_refuses_its_token_at_once(scim, endpoint, ss_app):
+    from connector.services.endpoints import endpoint_refresh_changed
+
+    assert scim.get(LOOKUP).status_code == 200
+    ss_app.delete_secret(endpoint.endpoint.ss_secret_id)
+    assert endpoint_refresh_changed()["deactivated"] == 1
+    assert scim.get(LOOKUP).status_code == 401
+
+
 def test_another_workers_change_reaches_this_process_through_the_shared_version(scim, endpoint):
     """Another worker's write changes the mirror row and the shared version only; this process's memory
     of the token must yield to the version, not to a local signal."""
