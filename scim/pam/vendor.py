@@ -29,6 +29,7 @@ from scim.pam.common import MSG_CONTAINER_UNKNOWN, MSG_SENSITIVE_OFF, sensitive_
 from scim.pam.containers import ContainerStore
 from scim.pam.privileged_data import PrivilegedDataStore, is_sensitive, secrets_changed
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
+from scim.services.write_audit import write_watched
 
 MSG_BODY_NOT_JSON = "The request body must be a JSON object (the secret stub from /v2/PrivilegedData/Stub)."
 MSG_FIELD_UNKNOWN = "'{0}' is not a field of this secret's template"
@@ -41,6 +42,7 @@ _ROUTES = (
     ("POST", re.compile(r"^/privilegeddata/?$", re.I), "create"),
     ("PUT", re.compile(r"^/privilegeddata/(?P<id>[^/]+)/?$", re.I), "update"),
 )
+WRITE_VERBS = ("POST", "PUT")
 
 
 def vendor_route(method: str, path: str):
@@ -49,7 +51,14 @@ def vendor_route(method: str, path: str):
         found = pattern.match(path)
         if found and method.upper() == verb:
             handler = getattr(VendorRoutes, name)
-            return lambda ctx, scim_request: handler(VendorRoutes(ctx), scim_request, **found.groupdict())
+            arguments = found.groupdict()
+            if verb in WRITE_VERBS:  # a refused write is audited like scim2-server's (scim/handler.py)
+                resource_id = arguments.get("id") or ""
+                return lambda ctx, scim_request: write_watched(
+                    ctx, method=verb, resource_type="PrivilegedData", resource_id=resource_id,
+                    path="/PrivilegedData" + (f"/{resource_id}" if resource_id else ""),
+                    run=lambda: handler(VendorRoutes(ctx), scim_request, **arguments))
+            return lambda ctx, scim_request: handler(VendorRoutes(ctx), scim_request, **arguments)
     return None
 
 

@@ -11,11 +11,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 from django.conf import settings
 from pydantic import ValidationError
-from scim2_models import Context, InvalidValueException, MutabilityException, NotFoundException, UniquenessException
+from scim2_models import (Context, InvalidFilterException, InvalidValueException, MutabilityException,
+                          NotFoundException, UniquenessException)
 
 from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_ATTRIBUTE_REQUIRED, MSG_ATTRIBUTE_UNIQUE, \
     MSG_RESOURCE_NOT_FOUND, directory_object_refused
@@ -30,6 +32,9 @@ from scim.services.search import page_of
 
 logger = logging.getLogger(__name__)
 KIND = "User"
+EVERYONE = "everyone"  # Secret Server's implicit group of every user: not a SCIM group (as in groups.py)
+MSG_GROUPS_FILTER = ("Users cannot be filtered or sorted by 'groups'; filter Groups by members.value instead "
+                     "(GET /Groups?filter=members.value eq \"<user id>\").")
 TEXT_ATTRS = {"username": (None,), "displayname": (None,), "emails": (None, "value")}
 
 
@@ -94,15 +99,55 @@ class UserStore:
         self.model = model
 
     # -- building ------------------------------------------------------------------------------------
-    def build(self, user, extra):
+    def build(self, user, extra, groups: list | None = None):
+        """The SCIM User; ``groups`` (read-only, RFC 7643 §4.1.2) only when the caller fetched them.
+
+        ``groups`` is added after ``meta.version`` is computed: the ETag stays that of the user's own
+        attributes, so a PUT/PATCH (whose internal read does not fetch groups) matches a GET's ETag.
+        """
         data = extra.data if extra is not None else None
         payload = user_to_scim(user, data, created=extra.created if extra else None,
                                last_modified=extra.last_modified if extra else None)
+        if groups is not None:
+            payload["groups"] = groups
         try:
             return self.model.model_validate(payload)
         except ValidationError:  # extras no longer valid under the schema: serve Secret Server's part
             logger.warning("SCIM user %s: stored extra attributes are invalid; served without them", user.id)
-            return self.model.model_validate(user_to_scim(user, None))
+            fallback = user_to_scim(user, None)
+            if groups is not None:
+                fallback["groups"] = groups
+            return self.model.model_validate(fallback)
+
+    def groups_of(self, ctx: ScimContext, user_id: int) -> list[dict]:
+        """The user's SCIM groups, from Secret Server's groups-of-user call (one call).
+
+        The same groups the Groups resource serves: never ``Everyone`` or a system group. Secret Server's
+        ``/users/{id}/groups`` does not list personal groups (UNCONFIRMED on a real server; the emulator
+        follows it); when the endpoint's group list is cached, only groups in it are kept, which rules
+        them out for certain without a further call.
+        """
+        from scim.services.groups import all_groups, group_served  # groups.py imports this module
+
+        try:
+            with secret_server(ctx, str(user_id)):
+                rows = ctx.client.user_groups(user_id)
+        except NotFoundException:
+            return []
+        cached = all_groups(ctx, load=False)
+        served = {g.id for g in cached if group_served(g)} if cached is not None else None
+        out, seen = [], set()
+        for row in sorted(rows, key=lambda r: r.group_id):
+            if row.group_id in seen or (row.group_name or "").strip().casefold() == EVERYONE:
+                continue
+            if served is not None and row.group_id not in served:
+                continue
+            seen.add(row.group_id)
+            entry = {"value": str(row.group_id), "display": row.group_name, "type": "direct"}
+            if ctx.request is not None:
+                entry["$ref"] = ctx.request.build_absolute_uri(f"/v2/Groups/{row.group_id}")
+            out.append(entry)
+        return out
 
     def _load(self, ctx: ScimContext, resource_id: str):
         """(Secret Server user, extra row) of a visible user, or NotFoundException."""
@@ -129,7 +174,11 @@ class UserStore:
 
     # -- reads ---------------------------------------------------------------------------------------
     def get(self, ctx: ScimContext, resource_id: str, response_parameters=None):
-        return self.build(*self._load(ctx, resource_id))
+        """A read of the user. ``groups`` on a client's GET (``response_parameters`` given) unless excluded
+        or left out of ``attributes``; never on the handler's own read before a PUT/PATCH/DELETE."""
+        user, extra = self._load(ctx, resource_id)
+        groups = self.groups_of(ctx, user.id) if wants_groups(response_parameters, by_default=True) else None
+        return self.build(user, extra, groups)
 
     def _candidates(self, ctx: ScimContext, scim_filter, *, fresh: bool = False) -> tuple[list, UserList | None]:
         """(Secret Server users that may match, the endpoint's cached list if they all came from it).
@@ -177,17 +226,27 @@ class UserStore:
         return out
 
     def search(self, ctx: ScimContext, search_request):
-        """A lookup (hinted filter) answered from the cached list that matches nothing is asked again of
+        """Lists and filters. ``groups`` only when ``attributes`` asks for it (one Secret Server call per user
+        of the page, after paging): a list or a lookup by userName (Okta, Entra) costs no extra call.
+
+        A lookup (hinted filter) answered from the cached list that matches nothing is asked again of
         Secret Server: "no such user" is never stale (a user created there directly is found at once)."""
+        if _mentions_groups(search_request.filter) or _mentions_groups(search_request.sort_by):
+            raise InvalidFilterException(detail=MSG_GROUPS_FILTER)
         candidates, cached = self._candidates(ctx, search_request.filter)
         hinted = search_request.filter is not None and \
             filter_hints(search_request.filter.ast, TEXT_ATTRS) is not None
         if cached is not None and not hinted:  # the whole list: its visible users are worked out once per list
             extras = cached.extras(ctx.endpoint_id)
-            return page_of(search_request, cached.visible(ctx.endpoint_id), lambda u: self.build(u, extras.get(u.id)))
-        page = self._page(ctx, search_request, candidates, cached)
-        if page.total == 0 and cached is not None:
-            page = self._page(ctx, search_request, self._candidates(ctx, search_request.filter, fresh=True)[0], None)
+            page = page_of(search_request, cached.visible(ctx.endpoint_id), lambda u: self.build(u, extras.get(u.id)))
+        else:
+            page = self._page(ctx, search_request, candidates, cached)
+            if page.total == 0 and cached is not None:
+                page = self._page(ctx, search_request, self._candidates(ctx, search_request.filter, fresh=True)[0],
+                                  None)
+        if wants_groups(search_request, by_default=False):
+            for resource in page.resources:
+                resource.groups = self.groups_of(ctx, int(resource.id)) or None  # validated on assignment
         return page
 
     def _page(self, ctx: ScimContext, search_request, candidates, cached: UserList | None):
@@ -296,6 +355,27 @@ class UserStore:
             audit.after = {"enabled": False, "deletedThroughScim": True}
         lists_invalidate("users")
         ctx.memo.pop((KIND, str(resource_id)), None)
+
+
+def _attribute_names(paths) -> set[str]:
+    return {str(p).lower().rsplit(":", 1)[-1].split(".")[0] for p in paths or []}
+
+
+def wants_groups(parameters, *, by_default: bool) -> bool:
+    """Whether a read serves ``groups``: asked in ``attributes``, or (``by_default``, single reads) not
+    left out by ``attributes``/``excludedAttributes``. ``None`` (the handler's internal read): never."""
+    if parameters is None:
+        return False
+    if "groups" in _attribute_names(getattr(parameters, "excluded_attributes", None)):
+        return False
+    attributes = getattr(parameters, "attributes", None)
+    if attributes:
+        return "groups" in _attribute_names(attributes)
+    return by_default
+
+
+def _mentions_groups(expression) -> bool:
+    return expression is not None and re.search(r"(^|[^a-z])groups([^a-z]|$)", str(expression), re.I) is not None
 
 
 def _created(write):

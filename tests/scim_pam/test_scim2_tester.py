@@ -25,6 +25,15 @@ from scim2_client.engines.wsgi import WSGISCIMClient
 from scim2_models import ScimProvider
 from scim2_tester import Status, check_server
 
+from tests.helpers import django_connection_kept_open
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_open():
+    """scim2-client calls the WSGI application directly: keep the test's database connection open."""
+    with django_connection_kept_open():
+        yield
+
 from scim.pam.schemas import CONTAINER_PERMISSION_SCHEMA, PRIVILEGED_DATA_PERMISSION_SCHEMA
 from scim.provider import POLICY, RESOURCE_TYPES, SCHEMAS
 from tests.scim_replays.conftest import configured_connector, scim_token  # noqa: F401

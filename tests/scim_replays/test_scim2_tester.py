@@ -15,6 +15,15 @@ from django.core.wsgi import get_wsgi_application
 from scim2_client.engines.wsgi import WSGISCIMClient
 from scim2_tester import Status, check_server
 
+from tests.helpers import django_connection_kept_open
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_open():
+    """scim2-client calls the WSGI application directly: keep the test's database connection open."""
+    with django_connection_kept_open():
+        yield
+
 
 # What scim2-tester 0.5.2 runs on each resource type; a run that silently loses one of them must fail.
 RESOURCE_CHECKS = {"object_creation", "object_query", "object_query_without_id", "object_query_with_attributes",
