@@ -68,7 +68,7 @@ from connector.services.connection import (
     is_connector_secret,
 )
 from connector.services.failures import secretserver_failure
-from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, token_generate
+from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, endpoint_tokens_changed, token_generate
 from connector.services.locks import serialized_write
 from connector.services.reconcile import write_reconciled
 
@@ -251,6 +251,7 @@ def _mirror_upsert(endpoint: Endpoint) -> EndpointMirror:
             ss_secret_id=endpoint.ss_secret_id).update(token_id=None, token_hash="")
     mirror, _ = EndpointMirror.objects.update_or_create(ss_secret_id=endpoint.ss_secret_id,
                                                         defaults=_mirror_values(endpoint))
+    endpoint_tokens_changed()  # tokens verified before this write are checked again on their next use
     return mirror
 
 
@@ -398,6 +399,8 @@ def endpoint_sync(client: SecretServerClient | None = None, bootstrap=None) -> d
             _mirror_upsert(endpoint)
         counts["deactivated"] = EndpointMirror.objects.filter(active=True).exclude(
             ss_secret_id__in=seen).update(active=False, token_hash="", token_id=None, synced_at=timezone.now())
+        if counts["deactivated"]:
+            endpoint_tokens_changed()
     return counts
 
 
@@ -474,12 +477,15 @@ def endpoint_refresh_changed(client: SecretServerClient | None = None, bootstrap
 
 
 def _mirror_deactivate_gone(known: dict, summaries: dict) -> int:
-    """Deactivate the active mirror rows the folder search no longer shows, dropping their tokens."""
+    """Deactivate the active mirror rows the folder search no longer shows, dropping their tokens; the count."""
     gone = [i for i, m in known.items() if m["active"] and i not in summaries]
     if not gone:
         return 0
-    return EndpointMirror.objects.filter(ss_secret_id__in=gone, active=True).update(
+    deactivated = EndpointMirror.objects.filter(ss_secret_id__in=gone, active=True).update(
         active=False, token_hash="", token_id=None, synced_at=timezone.now())
+    if deactivated:
+        endpoint_tokens_changed()  # their tokens, remembered as valid, are checked again on their next use
+    return deactivated
 
 
 def _mirror_matches(mirror: dict | None, summary) -> bool:
@@ -701,6 +707,7 @@ def endpoint_delete(secret_id: int, *, actor=None, request=None, expected_revisi
             with transaction.atomic():
                 EndpointMirror.objects.filter(ss_secret_id=current.ss_secret_id).update(
                     active=False, token_id=None, token_hash="", synced_at=timezone.now())
+                endpoint_tokens_changed()
                 audit.record(target_id=current.ss_secret_id, target_repr=current.name,
                              message=_late("Endpoint deleted (deactivated in Secret Server); its token no longer "
                                            "works.", late))

@@ -156,7 +156,8 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
     if operation is not Operation.service_provider_config:
         try:
             endpoint = endpoint_authenticate(request.headers.get("Authorization"), _client_ip(request),
-                                             disabled_now=lambda: settings_current().connector_disabled)
+                                             disabled_now=lambda: settings_current().connector_disabled,
+                                             connector_disabled=current.connector_disabled)
         except E.TooManyRequestsException:
             outcome.log = False  # aggregated in the audit trail instead
             raise

@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import replace
 
+from django.conf import settings
 from pydantic import ValidationError
 from scim2_models import (Context, InvalidFilterException, InvalidValueException, MutabilityException,
                           NotFoundException, UniquenessException)
@@ -23,7 +24,8 @@ from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_ATTRIBUTE_REQUIRED, MSG_ATT
 from scim.mapping import UNSET, is_directory_object, user_from_scim, user_to_scim
 from scim.services.cache import cached_list, lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
-from scim.services.extras import extra_get, extra_mark_deleted, extra_save, extras_for, ids_by_external_id
+from scim.services.extras import extra_get, extra_mark_deleted, extra_save, extras_for, extras_of_endpoint, \
+    ids_by_external_id
 from scim.services.hints import filter_hints
 from scim.services.passwords import password_generate
 from scim.services.search import page_of
@@ -43,11 +45,50 @@ def user_visible(user, extra) -> bool:
     return not (extra is not None and extra.deleted and not user.enabled)
 
 
+class UserList(tuple):
+    """The endpoint's cached Secret Server users, with an index of the values Secret Server's search text
+    covers (user name, display name, email address), case-folded and compared whole.
+
+    The index answers ``userName``/``displayName``/``emails.value eq`` lookups without scanning every user;
+    whatever it finds, the whole SCIM filter is still applied afterwards, and when it finds nothing the
+    caller asks Secret Server (``UserStore._candidates``).
+    """
+
+    def matching(self, text: str) -> tuple:
+        index = self.__dict__.get("_index")
+        if index is None:  # built once per loaded list; a race builds it twice, identically
+            index = {}
+            for user in self:
+                for value in {(v or "").strip().casefold() for v in (user.user_name, user.display_name,
+                                                                       user.email_address)}:
+                    if value:
+                        index.setdefault(value, []).append(user)
+            self.__dict__["_index"] = index
+        return tuple(index.get(text.strip().casefold(), ()))
+
+    def extras(self, endpoint_id: int) -> dict:
+        """The endpoint's extra rows of users, loaded once per list. Exact, not stale: only SCIM writes change
+        them and every SCIM write of users drops this list (``lists_invalidate``) in every worker."""
+        extras = self.__dict__.get("_extras")
+        if extras is None:
+            extras = self.__dict__["_extras"] = extras_of_endpoint(endpoint_id, KIND)
+        return extras
+
+    def visible(self, endpoint_id: int) -> list:
+        """The users SCIM serves, in id order (what an unfiltered list pages through), computed once per list."""
+        visible = self.__dict__.get("_visible")
+        if visible is None:
+            extras = self.extras(endpoint_id)
+            visible = self.__dict__["_visible"] = sorted(
+                (u for u in self if user_visible(u, extras.get(u.id))), key=lambda u: u.id)
+        return visible
+
+
 def all_users(ctx: ScimContext, *, load: bool = True):
     """Every Secret Server user (inactive included), cached per endpoint (see cache.py)."""
     def loader():
         with secret_server(ctx):
-            return ctx.client.search_users(include_inactive=True)
+            return UserList(ctx.client.search_users(include_inactive=True))
     return cached_list("users", ctx.endpoint_id, loader, load=load)
 
 
@@ -127,6 +168,7 @@ class UserStore:
         if extra is not None and extra.deleted:  # enabled again in Secret Server: no longer deleted through SCIM
             extra.deleted = False
             extra.save(update_fields=["deleted", "last_modified"])
+            lists_invalidate("users")  # the cached list carries the extras (UserList.extras)
         ctx.memo[key] = (user, extra)
         return user, extra
 
@@ -138,27 +180,37 @@ class UserStore:
         groups = self.groups_of(ctx, user.id) if wants_groups(response_parameters, by_default=True) else None
         return self.build(user, extra, groups)
 
-    def _candidates(self, ctx: ScimContext, scim_filter) -> list:
+    def _candidates(self, ctx: ScimContext, scim_filter, *, fresh: bool = False) -> tuple[list, UserList | None]:
+        """(Secret Server users that may match, the endpoint's cached list if they all came from it).
+
+        A ``userName``/``displayName``/``emails.value eq`` lookup is answered from the cached list (loaded
+        when missing: one list call serves every lookup of the next ``SCIM_CACHE_SECONDS``); a value the
+        list does not hold, and every lookup with ``fresh``, asks Secret Server instead.
+        """
         hints = filter_hints(scim_filter.ast if scim_filter is not None else None, TEXT_ATTRS)
-        cached = all_users(ctx, load=False)
         if hints is None:
-            return list(all_users(ctx))
+            users = all_users(ctx)
+            return list(users), users
+        # Load the list for a lookup only while lists are cached at all: with SCIM_CACHE_SECONDS = 0 each lookup
+        # asks Secret Server by name (one call) instead of walking every user.
+        cached = None if fresh else all_users(ctx, load=settings.SCIM_CACHE_SECONDS > 0 and
+                                              any(h.kind == "text" for h in hints))
         found: dict[int, object] = {}
+        from_cache = cached is not None
         for hint in hints:
             if hint.kind == "id":
                 if hint.value.isdigit():
                     found.update(self._by_ids(ctx, [int(hint.value)], cached))
             elif hint.kind == "external":
                 found.update(self._by_ids(ctx, ids_by_external_id(ctx.endpoint_id, KIND, hint.value), cached))
-            elif cached is not None:
-                needle = hint.value.casefold()
-                found.update({u.id: u for u in cached if any(needle in (v or "").casefold() for v in (
-                    u.user_name, u.display_name, u.email_address))})
+            elif cached is not None and cached.matching(hint.value):
+                found.update({u.id: u for u in cached.matching(hint.value)})
             else:
+                from_cache = False
                 with secret_server(ctx):
                     found.update({u.id: u for u in ctx.client.search_users(search_text=hint.value,
                                                                            include_inactive=True)})
-        return list(found.values())
+        return list(found.values()), cached if from_cache else None
 
     def _by_ids(self, ctx: ScimContext, ids, cached) -> dict:
         if cached is not None:
@@ -175,17 +227,35 @@ class UserStore:
 
     def search(self, ctx: ScimContext, search_request):
         """Lists and filters. ``groups`` only when ``attributes`` asks for it (one Secret Server call per user
-        of the page, after paging): a list or a lookup by userName (Okta, Entra) costs no extra call."""
+        of the page, after paging): a list or a lookup by userName (Okta, Entra) costs no extra call.
+
+        A lookup (hinted filter) answered from the cached list that matches nothing is asked again of
+        Secret Server: "no such user" is never stale (a user created there directly is found at once)."""
         if _mentions_groups(search_request.filter) or _mentions_groups(search_request.sort_by):
             raise InvalidFilterException(detail=MSG_GROUPS_FILTER)
-        candidates = self._candidates(ctx, search_request.filter)
-        extras = extras_for(ctx.endpoint_id, KIND, [u.id for u in candidates])
-        visible = sorted((u for u in candidates if user_visible(u, extras.get(u.id))), key=lambda u: u.id)
-        page = page_of(search_request, visible, lambda u: self.build(u, extras.get(u.id)))
+        candidates, cached = self._candidates(ctx, search_request.filter)
+        hinted = search_request.filter is not None and \
+            filter_hints(search_request.filter.ast, TEXT_ATTRS) is not None
+        if cached is not None and not hinted:  # the whole list: its visible users are worked out once per list
+            extras = cached.extras(ctx.endpoint_id)
+            page = page_of(search_request, cached.visible(ctx.endpoint_id), lambda u: self.build(u, extras.get(u.id)))
+        else:
+            page = self._page(ctx, search_request, candidates, cached)
+            if page.total == 0 and cached is not None:
+                page = self._page(ctx, search_request, self._candidates(ctx, search_request.filter, fresh=True)[0],
+                                  None)
         if wants_groups(search_request, by_default=False):
             for resource in page.resources:
                 resource.groups = self.groups_of(ctx, int(resource.id)) or None  # validated on assignment
         return page
+
+    def _page(self, ctx: ScimContext, search_request, candidates, cached: UserList | None):
+        if cached is not None:
+            extras = cached.extras(ctx.endpoint_id)
+        else:
+            extras = extras_for(ctx.endpoint_id, KIND, [u.id for u in candidates])
+        visible = sorted((u for u in candidates if user_visible(u, extras.get(u.id))), key=lambda u: u.id)
+        return page_of(search_request, visible, lambda u: self.build(u, extras.get(u.id)))
 
     # -- writes --------------------------------------------------------------------------------------
     @staticmethod

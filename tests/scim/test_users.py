@@ -398,3 +398,44 @@ def test_filtering_or_sorting_users_by_groups_is_a_clear_400(scim):
         response = scim.get(f"/v2/Users?{query}")
         assert response.status_code == 400 and response.json_body["scimType"] == "invalidFilter", query
         assert "members.value" in response.json_body["detail"]
+
+
+# --- userName lookups from the endpoint's cached list (bench/scim_throughput.py) ---------------------------
+def _lookup(scim, user_name):
+    return scim.get('/v2/Users?filter=' + quote(f'userName eq "{user_name}"')).json_body
+
+
+def test_lookups_share_one_list_call_and_match_exactly(scim, ss):
+    new_user(scim, user_name="ada@corp.local")
+    ss.clear_requests()
+    first = _lookup(scim, "ADA@corp.local")  # loads the endpoint's list once
+    assert ss_calls(ss) == ["GET /api/v1/users"]
+    ss.clear_requests()
+    again = _lookup(scim, "ada@corp.local")
+    other = _lookup(scim, "bob")
+    assert ss_calls(ss) == []  # both answered from the cached list
+    assert first["totalResults"] == again["totalResults"] == other["totalResults"] == 1
+    assert again["Resources"][0]["userName"] == "ada@corp.local" and other["Resources"][0]["userName"] == "bob"
+    assert _lookup(scim, "ada")["totalResults"] == 0  # a part of a name is no match (eq is whole)
+
+
+def test_a_lookup_that_finds_nothing_in_the_cached_list_asks_secret_server(scim, ss, ss_admin):
+    _lookup(scim, "bob")  # the list is cached now
+    ss_admin.create_user("direct@corp.local", "Made in Secret Server", "Direct-Passw0rd!1")
+    ss.clear_requests()
+    found = _lookup(scim, "direct@corp.local")  # created in Secret Server a moment ago: found at once
+    assert found["totalResults"] == 1 and found["Resources"][0]["userName"] == "direct@corp.local"
+    assert ss_calls(ss) == ["GET /api/v1/users"]  # the fresh search by name (the cached list had no match)
+    ss.clear_requests()
+    assert _lookup(scim, "nobody@corp.local")["totalResults"] == 0
+    assert ss_calls(ss) == ["GET /api/v1/users"]  # "no such user" always comes from Secret Server
+
+
+def test_without_list_caching_a_lookup_asks_secret_server_by_name_never_the_whole_list(scim, ss, settings):
+    settings.SCIM_CACHE_SECONDS = 0
+    for name in ("bob", "carol"):
+        ss.clear_requests()
+        assert _lookup(scim, name)["totalResults"] == 1
+        calls = [r for r in ss.requests if not r.path.startswith("/_emulator")]
+        assert [(r.method, r.path) for r in calls] == [("GET", "/api/v1/users")]
+        assert {k.lower(): v for k, v in calls[0].query.items()}.get("filter.searchtext") in (name, [name])
