@@ -51,6 +51,10 @@ os.environ.setdefault("DATABASE_URL", f"sqlite:///{os.path.join(_WORKDIR, 'bench
 os.environ["SECRET_SERVER_ALLOW_HTTP"] = "true"
 os.environ["CONNECTOR_HOSTNAME"] = "benchhost"
 os.environ.setdefault("CONNECTOR_LOG_DIR", "")
+# The test settings module supplies keys; the SCIM knobs it turns off for tests are set back to what
+# production runs (scimsite/settings.py defaults): request log rows queued, the setup row kept per process.
+os.environ.setdefault("SCIM_REQUEST_LOG_ASYNC", "true")
+os.environ.setdefault("SCIM_BOOTSTRAP_CACHE_SECONDS", "10")
 
 APP = ("scim-app", "App-Passw0rd!")
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"

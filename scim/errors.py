@@ -78,12 +78,21 @@ class TooManyRequestsException(SCIMException):
 
 
 def is_upstream_failure(exc: BaseException) -> bool:
-    """Counts toward the error threshold: Secret Server unreachable, 5xx, timeouts, garbage answers.
+    """Counts toward the error threshold: Secret Server unreachable, 5xx, timeouts, garbage answers, and the
+    application account failing to sign in (password expired or changed, locked, disabled; or its token
+    refused after a fresh sign-in).
 
-    Not client errors (validation, access denied, not found) and not the application account's sign-in
-    (a configuration problem an administrator fixes; the threshold is about an unhealthy Secret Server).
+    The application account is counted because the connector cannot fix it by itself and every SCIM request
+    fails the same way until an administrator does: the threshold then disables SCIM and Home/Messages show
+    the reason, which is what the administrator needs to see. Not client errors (validation, access denied
+    on one object, not found): an identity provider's bad requests must not disable the service.
     """
-    return isinstance(exc, (Unavailable, UnexpectedResponse))
+    return isinstance(exc, (Unavailable, UnexpectedResponse, LoginFailed, AuthenticationFailed))
+
+
+def is_application_account_failure(exc: BaseException) -> bool:
+    """The application account itself cannot sign in or use its token (the threshold's reason says so)."""
+    return isinstance(exc, (LoginFailed, AuthenticationFailed))
 
 
 def scim_error_from_secret_server(exc: SecretServerError, *, resource: str = "") -> SCIMException:

@@ -42,9 +42,12 @@ class SecretServerStorage(ScimStorage):
         if len(resource_types) == 1:
             return self._store(resource_types[0]).search(self.ctx, search_request)
         # At the root (RFC 7644 §3.4.2.1): every type's matches, then one sort and one page over them all.
+        # Every announced type has a store (tests/scim_pam/test_root_search.py), so every served type is
+        # searched: Users, Groups, Containers, ContainerPermissions, PrivilegedData (never sensitive values)
+        # and PrivilegedDataPermissions. None is skipped silently: a type announced without a store would
+        # make root search answer 501, never leave that type out of the results unnoticed.
         everything = search_request.model_copy(update={"start_index": 1, "count": None})
-        found = [r for rt in resource_types if rt.name in RESOURCE_STORES
-                 for r in self._store(rt).search(self.ctx, everything).resources]
+        found = [r for rt in resource_types for r in self._store(rt).search(self.ctx, everything).resources]
         found = search_request.sort(found)
         start = search_request.start_index_0 or 0
         count = search_request.count

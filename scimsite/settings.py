@@ -91,6 +91,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://scim-connector")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "scimsite.redis_cache.RedisCache"  # one client per pool (scimsite/redis_cache.py)
 # Worker processes serving the connector (gunicorn's WEB_CONCURRENCY is read too): more than one needs a
 # shared CACHE_URL, or the lockout counts per worker (system check connector.E001, connector/checks.py).
 CONNECTOR_WORKERS = env.int("CONNECTOR_WORKERS", default=1)

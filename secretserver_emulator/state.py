@@ -275,22 +275,21 @@ class State:
     # ---- finders (also used by tests) ------------------------------------
     def user_by_name(self, user_name: str, domain_id: int | None = None) -> dict | None:
         """Case-insensitive. Without `domain_id`: the local user first, then a directory user of that name."""
-        wanted = (user_name or "").lower()
-        domains = [domain_id] if domain_id is not None else [LOCAL_DOMAIN, *sorted(self.domains)]
-        for domain in domains:
-            user = self.users.get(self._users_by_name.get((domain, wanted)))
-            if user is not None and user["userName"].lower() == wanted:
-                return user
-        return None
+        return self._by_name(self.users, self._users_by_name, "userName", user_name, domain_id)
 
     def group_by_name(self, name: str, domain_id: int | None = None) -> dict | None:
         """A non-personal group by case-insensitive name (local first unless `domain_id` is given)."""
+        return self._by_name(self.groups, self._groups_by_name, "name", name, domain_id)
+
+    def _by_name(self, table: dict, index: dict, name_key: str, name: str, domain_id: int | None) -> dict | None:
+        """A record through its (domain, lower-cased name) index: in `domain_id`, else local first, then the
+        directory domains in id order; the record's own name is re-checked against a stale index entry."""
         wanted = (name or "").lower()
         domains = [domain_id] if domain_id is not None else [LOCAL_DOMAIN, *sorted(self.domains)]
         for domain in domains:
-            group = self.groups.get(self._groups_by_name.get((domain, wanted)))
-            if group is not None and group["name"].lower() == wanted:
-                return group
+            record = table.get(index.get((domain, wanted)))
+            if record is not None and record[name_key].lower() == wanted:
+                return record
         return None
 
     def folder_by_name(self, name: str) -> dict | None:

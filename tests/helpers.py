@@ -1,4 +1,5 @@
 """Helpers shared by tests: a signed-in person with a connector role, without going through Secret Server."""
+import contextlib
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
@@ -21,3 +22,23 @@ def sign_in_as(client, username="admin", role=Role.ADMINISTRATOR, *, ss_user_id=
     session[SESSION_KEY] = access.to_session()
     session.save()
     return user
+
+
+@contextlib.contextmanager
+def django_connection_kept_open():
+    """Call Django's WSGI application directly (scim2-client's WSGI engine) inside a test transaction.
+
+    Django's own test client disconnects ``close_old_connections`` from the request signals for the same reason:
+    otherwise every request closes the test's connection (its autocommit differs from the settings'), which on
+    PostgreSQL ends the test transaction ("the connection is closed"); SQLite's in-memory database hides it.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

@@ -212,6 +212,37 @@ def settings_update(*, actor, request, values: dict, expected_revision: int,
         raise AuditWriteError(f"{MSG_SETTINGS_UPDATE_FAILED} {exc.message}") from exc
 
 
+def _settings_document_for_update(client, bootstrap) -> SettingsDocument:
+    """The settings document as Secret Server holds it now, the base of the revision check.
+
+    Unreachable → unavailable; a document that no longer parses → 502 naming why, nothing written.
+    """
+    try:
+        return settings_document_read(client, bootstrap)
+    except SecretServerError as exc:
+        raise _unavailable(exc) from None
+    except SettingsDocumentError as exc:
+        raise SettingsUnavailable(f"{MSG_SETTINGS_UPDATE_FAILED} {exc}", status=502) from None
+
+
+def _settings_check_in_secretserver(client, bootstrap, *, current, new) -> None:
+    """The rules only Secret Server can answer (a changed Auditors group exists), and: HTTP endpoints cannot be
+    switched off while an endpoint still uses an ``http://`` URL. Raises SettingsInvalid with field errors."""
+    try:
+        errors = settings_secretserver_errors(client, current=current, new=new)
+    except SecretServerError as exc:
+        raise _unavailable(exc) from None
+    if errors:
+        raise SettingsInvalid(errors)
+    if current.allow_http_endpoints and not new.allow_http_endpoints:
+        try:
+            insecure = [u for u in endpoint_urls(client, bootstrap) if u.strip().lower().startswith("http://")]
+        except SecretServerError as exc:
+            raise _unavailable(exc) from None
+        if insecure:
+            raise SettingsInvalid({"allow_http_endpoints": ALLOW_HTTP_IN_USE})
+
+
 def _settings_update_locked(*, actor, request, values: dict, expected_revision: int,
                             complete: bool) -> SettingsDocument:
     errors = settings_errors(values, complete=complete)
@@ -222,29 +253,12 @@ def _settings_update_locked(*, actor, request, values: dict, expected_revision: 
     with audited(action="settings.update", actor=actor, request=request, target_type="settings",
                  target_id=bootstrap.scim_secret_id or "", target_repr="Configuration settings",
                  message=f"from revision {expected_revision}") as audit:
-        try:
-            current = settings_document_read(client, bootstrap)
-        except SecretServerError as exc:
-            raise _unavailable(exc) from None
-        except SettingsDocumentError as exc:
-            raise SettingsUnavailable(f"{MSG_SETTINGS_UPDATE_FAILED} {exc}", status=502) from None
+        current = _settings_document_for_update(client, bootstrap)
         if current.revision != expected_revision:
             _cache_put(current)
             raise SettingsConflict(current)
         new_settings = current.settings.with_changes(**values)  # both sides already pass every rule
-        try:
-            errors = settings_secretserver_errors(client, current=current.settings, new=new_settings)
-        except SecretServerError as exc:
-            raise _unavailable(exc) from None
-        if errors:
-            raise SettingsInvalid(errors)
-        if current.settings.allow_http_endpoints and not new_settings.allow_http_endpoints:
-            try:
-                insecure = [u for u in endpoint_urls(client, bootstrap) if u.strip().lower().startswith("http://")]
-            except SecretServerError as exc:
-                raise _unavailable(exc) from None
-            if insecure:
-                raise SettingsInvalid({"allow_http_endpoints": ALLOW_HTTP_IN_USE})
+        _settings_check_in_secretserver(client, bootstrap, current=current.settings, new=new_settings)
         document = SettingsDocument(new_settings, current.revision + 1)
         before, after = _changes(current.settings, new_settings)
         audit.before = {**before, "revision": current.revision}

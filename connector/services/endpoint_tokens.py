@@ -16,10 +16,15 @@ import hmac
 import re
 import secrets
 import string
+import threading
+import time
+import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from connector.models import EndpointMirror
@@ -95,11 +100,12 @@ def token_parse(token: str) -> str | None:
     return match.group(1)
 
 
-def endpoint_token_verify(token: str, *, now: datetime | None = None):
+def endpoint_token_verify(token: str, *, now: datetime | None = None, connector_disabled: bool | None = None):
     """The active ``EndpointMirror`` this bearer token belongs to, or None.
 
     Order: format and checksum (cheap reject), lookup by token id, constant-time sha256 comparison,
-    expiry, then the connector-disabled switch (the only check that may need settings).
+    expiry, then the connector-disabled switch (the only check that may need settings; a caller that has
+    just read the settings passes ``connector_disabled``).
     """
     token_id = token_parse(token)
     if token_id is None:
@@ -111,9 +117,87 @@ def endpoint_token_verify(token: str, *, now: datetime | None = None):
         return None
     if mirror.token_expires_at is None or mirror.token_expires_at <= (now or timezone.now()):
         return None
+    if connector_disabled is not None:
+        return None if connector_disabled else mirror
     try:
         if configuration_service.settings_current().connector_disabled:
             return None
     except Exception:  # settings unreadable: fail closed
         return None
+    return mirror
+
+
+# --- verified tokens, remembered per process until any endpoint record changes -------------------------
+#
+# A SCIM request must not cost a database lookup to check its token. A token that verified is remembered
+# in this process (by its sha256, never in plaintext) together with the "endpoint tokens version" read
+# from the shared cache BEFORE the database lookup. Every write of endpoint records (token issued or
+# regenerated, endpoint edited, deleted, deactivated by a sync) sets a new version (``endpoint_tokens_changed``):
+# the next check in any worker sees a different version and verifies against the database again, so a
+# revoked token is refused on its very next use. The version is one key for all endpoints: a token does not
+# name its endpoint before the lookup, and a sync changes several at once; endpoint writes are rare admin
+# actions, so re-verifying every token after one costs nothing. Expiry is checked on every use.
+
+TOKENS_VERSION_KEY = "endpoint-tokens:version:v1"
+VERIFIED_MAX_SECONDS = 300  # a safety bound: even with an unchanged version, look again after this long
+VERIFIED_MAX_ENTRIES = 1000
+_verified: dict[str, tuple[str, float, EndpointMirror]] = {}
+_verified_lock = threading.Lock()
+
+
+def tokens_version_key() -> str:
+    return TOKENS_VERSION_KEY
+
+
+def _bump() -> None:
+    cache.set(TOKENS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def endpoint_tokens_changed() -> None:
+    """After any write of endpoint records: every worker forgets the tokens it verified.
+
+    Bumped at once and again when the surrounding transaction commits (a check in between may have read
+    the row as it was before the commit)."""
+    _bump()
+    transaction.on_commit(_bump)
+    with _verified_lock:
+        _verified.clear()
+
+
+_UNREAD = object()
+
+
+def endpoint_token_verify_cached(token: str, *, version=_UNREAD, connector_disabled: bool | None = None,
+                                 now: datetime | None = None):
+    """``endpoint_token_verify`` with the per-process memory above.
+
+    ``version``: the value of ``tokens_version_key()`` if the caller read it already (one round trip for
+    several keys); it must have been read before this call, never after.
+    """
+    if token_parse(token) is None:
+        return None
+    if version is _UNREAD:
+        version = cache.get(TOKENS_VERSION_KEY)
+    if version is None:  # never set, or evicted: start a version nobody has remembered anything under
+        cache.add(TOKENS_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(TOKENS_VERSION_KEY)
+    digest = token_hash(token)
+    now = now or timezone.now()
+    entry = _verified.get(digest)
+    if entry is not None and version is not None and entry[0] == version and \
+            time.monotonic() - entry[1] < VERIFIED_MAX_SECONDS and entry[2].token_expires_at > now:
+        if connector_disabled is None:
+            try:
+                connector_disabled = configuration_service.settings_current().connector_disabled
+            except Exception:  # settings unreadable: fail closed
+                return None
+        return None if connector_disabled else entry[2]
+    mirror = endpoint_token_verify(token, now=now, connector_disabled=connector_disabled)
+    with _verified_lock:
+        if mirror is None or version is None:
+            _verified.pop(digest, None)
+        else:
+            if len(_verified) >= VERIFIED_MAX_ENTRIES:
+                _verified.clear()
+            _verified[digest] = (version, time.monotonic(), mirror)
     return mirror

@@ -68,7 +68,7 @@ from connector.services.connection import (
     is_connector_secret,
 )
 from connector.services.failures import secretserver_failure
-from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, token_generate
+from connector.services.endpoint_tokens import TOKEN_TYPE, IssuedToken, endpoint_tokens_changed, token_generate
 from connector.services.locks import serialized_write
 from connector.services.reconcile import write_reconciled
 
@@ -251,6 +251,7 @@ def _mirror_upsert(endpoint: Endpoint) -> EndpointMirror:
             ss_secret_id=endpoint.ss_secret_id).update(token_id=None, token_hash="")
     mirror, _ = EndpointMirror.objects.update_or_create(ss_secret_id=endpoint.ss_secret_id,
                                                         defaults=_mirror_values(endpoint))
+    endpoint_tokens_changed()  # tokens verified before this write are checked again on their next use
     return mirror
 
 
@@ -398,6 +399,8 @@ def endpoint_sync(client: SecretServerClient | None = None, bootstrap=None) -> d
             _mirror_upsert(endpoint)
         counts["deactivated"] = EndpointMirror.objects.filter(active=True).exclude(
             ss_secret_id__in=seen).update(active=False, token_hash="", token_id=None, synced_at=timezone.now())
+        if counts["deactivated"]:
+            endpoint_tokens_changed()
     return counts
 
 
@@ -465,20 +468,42 @@ def endpoint_refresh_changed(client: SecretServerClient | None = None, bootstrap
     counts = {"created": 0, "updated": 0, "deactivated": 0}
     for secret_id, summary in summaries.items():
         mirror = known.get(secret_id)
-        if mirror is not None and mirror["active"] and mirror["name"] == summary.name:
+        if _mirror_matches(mirror, summary):
             continue
-        try:
-            secret = client.get_secret(secret_id)
-        except (NotFound, AccessDenied):  # gone or unshared since the search
-            continue
-        if secret.active and secret.folder_id == bootstrap.folder_id:
-            _mirror_upsert(endpoint_from_secret(secret))
+        if _mirror_reread(client, bootstrap, secret_id):
             counts["created" if mirror is None else "updated"] += 1
-    gone = [i for i, m in known.items() if m["active"] and i not in summaries]
-    if gone:
-        counts["deactivated"] = EndpointMirror.objects.filter(ss_secret_id__in=gone, active=True).update(
-            active=False, token_hash="", token_id=None, synced_at=timezone.now())
+    counts["deactivated"] = _mirror_deactivate_gone(known, summaries)
     return counts
+
+
+def _mirror_deactivate_gone(known: dict, summaries: dict) -> int:
+    """Deactivate the active mirror rows the folder search no longer shows, dropping their tokens; the count."""
+    gone = [i for i, m in known.items() if m["active"] and i not in summaries]
+    if not gone:
+        return 0
+    deactivated = EndpointMirror.objects.filter(ss_secret_id__in=gone, active=True).update(
+        active=False, token_hash="", token_id=None, synced_at=timezone.now())
+    if deactivated:
+        endpoint_tokens_changed()  # their tokens, remembered as valid, are checked again on their next use
+    return deactivated
+
+
+def _mirror_matches(mirror: dict | None, summary) -> bool:
+    """Does the mirror row look current by what a search shows (active, same name)? Then no read is needed."""
+    return mirror is not None and mirror["active"] and mirror["name"] == summary.name
+
+
+def _mirror_reread(client: SecretServerClient, bootstrap, secret_id: int) -> bool:
+    """Read one endpoint secret into the mirror; False when it is gone, unshared, inactive or moved away
+    since the search (the deactivation pass, not this read, handles those)."""
+    try:
+        secret = client.get_secret(secret_id)
+    except (NotFound, AccessDenied):  # gone or unshared since the search
+        return False
+    if not (secret.active and secret.folder_id == bootstrap.folder_id):
+        return False
+    _mirror_upsert(endpoint_from_secret(secret))
+    return True
 
 
 # --- writes ----------------------------------------------------------------------------------------------
@@ -599,28 +624,38 @@ def endpoint_update(secret_id: int, *, actor=None, request=None, name: str | Non
         if errors:
             raise ValidationError(errors)
         token = None if current.has_token else token_generate(settings.endpoint_token_days)
+        token_fields = _token_fields(token, current)
         sensitive = current.allow_sensitive_reads if allow_sensitive_reads is None else bool(allow_sensitive_reads)
-        notes = _notes_document(
-            token_id=token.token_id if token else current.token_id,
-            token_hash=token.hash if token else current.token_hash,
-            token_prefix=token.prefix if token else current.token_prefix,
-            issued_at=token.issued_at if token else current.token_issued_at,
-            expires_at=token.expires_at if token else current.token_expires_at,
-            mappings=mappings, revision=current.revision + 1, allow_sensitive_reads=sensitive)
+        notes = _notes_document(**token_fields, mappings=mappings, revision=current.revision + 1,
+                                allow_sensitive_reads=sensitive)
         values = {"url": url.strip(), "username": username.strip(), "notes": notes}
         if password:
             values["password"] = password
         result, late = write_reconciled(
             lambda: client.update_secret(secret.with_values(name=name.strip(), **values)),
-            _landed(client, secret.id, revision=current.revision + 1,
-                    token_id=token.token_id if token else current.token_id, name=name.strip()))
+            _landed(client, secret.id, revision=current.revision + 1, token_id=token_fields["token_id"],
+                    name=name.strip()))
         endpoint = result if late else endpoint_from_secret(result)
-        switched = ""
-        if endpoint.allow_sensitive_reads != current.allow_sensitive_reads:
-            switched = " " + (MSG_SENSITIVE_ON if endpoint.allow_sensitive_reads else MSG_SENSITIVE_OFF)
-        _mirror_and_record(audit, endpoint, message=_late((
-            "Endpoint updated; a token was generated." if token else "Endpoint updated.") + switched, late))
+        _mirror_and_record(audit, endpoint, message=_late(_update_message(current, endpoint, token), late))
     return EndpointResult(endpoint, token, confirmed_late=late)
+
+
+def _token_fields(token: IssuedToken | None, current: Endpoint) -> dict:
+    """The token the saved notes carry: the one just generated, else the endpoint's own, unchanged."""
+    if token is None:
+        return {"token_id": current.token_id, "token_hash": current.token_hash,
+                "token_prefix": current.token_prefix, "issued_at": current.token_issued_at,
+                "expires_at": current.token_expires_at}
+    return {"token_id": token.token_id, "token_hash": token.hash, "token_prefix": token.prefix,
+            "issued_at": token.issued_at, "expires_at": token.expires_at}
+
+
+def _update_message(current: Endpoint, endpoint: Endpoint, token: IssuedToken | None) -> str:
+    """The outcome line: whether a token was generated, and the sensitive-reads switch when it flipped."""
+    message = "Endpoint updated; a token was generated." if token else "Endpoint updated."
+    if endpoint.allow_sensitive_reads != current.allow_sensitive_reads:
+        message += " " + (MSG_SENSITIVE_ON if endpoint.allow_sensitive_reads else MSG_SENSITIVE_OFF)
+    return message
 
 
 @endpoint_service
@@ -672,6 +707,7 @@ def endpoint_delete(secret_id: int, *, actor=None, request=None, expected_revisi
             with transaction.atomic():
                 EndpointMirror.objects.filter(ss_secret_id=current.ss_secret_id).update(
                     active=False, token_id=None, token_hash="", synced_at=timezone.now())
+                endpoint_tokens_changed()
                 audit.record(target_id=current.ss_secret_id, target_repr=current.name,
                              message=_late("Endpoint deleted (deactivated in Secret Server); its token no longer "
                                            "works.", late))

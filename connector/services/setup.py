@@ -178,12 +178,17 @@ def _admin_prove(url: str, username: str, password: str, domain: str | None) -> 
     """The person holds ``Administer Role Permissions`` on the Secret Server at ``url``; their user record."""
     client = _grant(url, username, password, domain, SetupError(INCORRECT_LOGIN, "admin_username"))
     try:
-        me = client.current_user()
-        if not me.has_permission(ADMIN_PERMISSION):
-            raise SetupError(LOGIN_AS_ADMINISTRATOR, "admin_username")
-        return client.get_user(me.id)
+        return _administrator_of(client)
     finally:
         _revoke_quietly(client)
+
+
+def _administrator_of(client: SecretServerClient) -> User:
+    """The signed-in person's user record, if they hold ``Administer Role Permissions``; else SetupError."""
+    me = client.current_user()
+    if not me.has_permission(ADMIN_PERMISSION):
+        raise SetupError(LOGIN_AS_ADMINISTRATOR, "admin_username")
+    return client.get_user(me.id)
 
 
 def _reprove_on_current(current_url: str, username: str, password: str, domain: str | None) -> None:
@@ -370,6 +375,53 @@ def _check_app_account(admin_client: SecretServerClient, app_session: SecretServ
         raise SetupError(APP_MISSING_PERMISSION, "app_username")
 
 
+def _previous_setup() -> ConnectorBootstrap | None:
+    """The bootstrap record of a finished earlier setup, or None (a half-written record does not count)."""
+    previous = bootstrap_get()
+    return previous if previous is not None and previous.is_complete else None
+
+
+def _setup_before(*, url: str, admin_username: str, app_username: str, app_domain: str,
+                  app_site_id: int | None, hostname: str, previous: ConnectorBootstrap | None) -> dict:
+    """The audit row's "before": what was asked for, and where the connector pointed until now."""
+    return {"url": url, "admin_username": admin_username, "app_username": app_username,
+            "app_domain": app_domain, "app_site_id": app_site_id, "hostname": hostname,
+            "previous_url": previous.secret_server_url if previous else None,
+            "previous_app_username": previous.app_username if previous else None}
+
+
+def _url_checked(url: str, *, allow_http: bool) -> str:
+    """The normalised URL, if it is well formed and one the operator allowed; never contacted otherwise."""
+    url = url_check(url, allow_http=allow_http)
+    if not url_allowed(url):
+        raise SetupError(MSG_URL_NOT_ALLOWED, "url")
+    return url
+
+
+def _is_move(previous: ConnectorBootstrap | None, url: str) -> bool:
+    """Does this setup point an already set-up connector at another Secret Server?"""
+    return previous is not None and url_identity(url) != url_identity(previous.secret_server_url)
+
+
+def _setup_save(result: SetupResult, audit, *, url: str, app_username: str, app_domain: str,
+                app_site_id: int | None, app_password: str, hostname: str, admin_username: str,
+                previous: ConnectorBootstrap | None, moving: bool) -> None:
+    """The local half, only after everything in Secret Server succeeded: bootstrap record, folder mirror
+    and the audit outcome, in one transaction."""
+    with transaction.atomic():
+        ConnectorBootstrap.objects.update_or_create(singleton=1, defaults={
+            "secret_server_url": url, "allow_http": url.lower().startswith("http://"),
+            "app_username": app_username, "app_domain": app_domain or "", "app_site_id": app_site_id,
+            "app_password_encrypted": encrypt_secret(app_password), "folder_id": result.folder_id,
+            "scim_secret_id": result.secret_id, "hostname": hostname, "configured_by": admin_username})
+        _mirrors_write(result, hostname)
+        moved = f" Secret Server URL changed from {previous.secret_server_url} to {url}." if moving else ""
+        audit.record(target_id=result.secret_id, message=CONNECTION_SUCCESSFUL + moved, after={
+            "url": url, "previous_url": previous.secret_server_url if previous else None,
+            "app_username": app_username, "folder_id": result.folder_id, "secret_id": result.secret_id,
+            "folder_created": result.folder_created, "secret_created": result.secret_created})
+
+
 @translates_secretserver_errors
 def secretserver_setup(*, url: str, admin_username: str, admin_password: str, app_username: str,
                        app_password: str, admin_domain: str = "", app_domain: str = "",
@@ -387,28 +439,21 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
     allow_http = settings.SECRET_SERVER_ALLOW_HTTP if allow_http is None else allow_http
     hostname = connector_hostname()
     admin_client = app_session = None
-    previous = bootstrap_get()
-    previous = previous if previous is not None and previous.is_complete else None
+    previous = _previous_setup()
     with audited(action="setup.configure", actor=actor, actor_name=None if actor else admin_username,
                  request=request, target_type="secretserver", target_repr=(url or "")[:200],
-                 before={"url": url, "admin_username": admin_username, "app_username": app_username,
-                         "app_domain": app_domain, "app_site_id": app_site_id, "hostname": hostname,
-                         "previous_url": previous.secret_server_url if previous else None,
-                         "previous_app_username": previous.app_username if previous else None}) as audit:
+                 before=_setup_before(url=url, admin_username=admin_username, app_username=app_username,
+                                      app_domain=app_domain, app_site_id=app_site_id, hostname=hostname,
+                                      previous=previous)) as audit:
         try:
-            url = url_check(url, allow_http=allow_http)
-            if not url_allowed(url):
-                raise SetupError(MSG_URL_NOT_ALLOWED, "url")
-            moving = previous is not None and url_identity(url) != url_identity(previous.secret_server_url)
+            url = _url_checked(url, allow_http=allow_http)
+            moving = _is_move(previous, url)
             if moving and not operator:
                 _reprove_on_current(previous.secret_server_url, admin_username, admin_password, admin_domain)
             _check_healthy(url)
             admin_client = _grant(url, admin_username, admin_password, admin_domain,
                                   SetupError(INCORRECT_LOGIN, "admin_username"))
-            admin_me = admin_client.current_user()
-            if not admin_me.has_permission(ADMIN_PERMISSION):
-                raise SetupError(LOGIN_AS_ADMINISTRATOR, "admin_username")
-            admin_user = admin_client.get_user(admin_me.id)
+            admin_user = _administrator_of(admin_client)
 
             app_session = _grant(url, app_username, app_password, app_domain,
                                  SetupError(INVALID_APP_ACCOUNT, "app_username"))
@@ -427,18 +472,9 @@ def secretserver_setup(*, url: str, admin_username: str, admin_password: str, ap
             _revoke_quietly(admin_client)
             _revoke_quietly(app_session)
 
-        with transaction.atomic():
-            ConnectorBootstrap.objects.update_or_create(singleton=1, defaults={
-                "secret_server_url": url, "allow_http": url.lower().startswith("http://"),
-                "app_username": app_username, "app_domain": app_domain or "", "app_site_id": app_site_id,
-                "app_password_encrypted": encrypt_secret(app_password), "folder_id": result.folder_id,
-                "scim_secret_id": result.secret_id, "hostname": hostname, "configured_by": admin_username})
-            _mirrors_write(result, hostname)
-            moved = f" Secret Server URL changed from {previous.secret_server_url} to {url}." if moving else ""
-            audit.record(target_id=result.secret_id, message=CONNECTION_SUCCESSFUL + moved, after={
-                "url": url, "previous_url": previous.secret_server_url if previous else None,
-                "app_username": app_username, "folder_id": result.folder_id, "secret_id": result.secret_id,
-                "folder_created": result.folder_created, "secret_created": result.secret_created})
+        _setup_save(result, audit, url=url, app_username=app_username, app_domain=app_domain,
+                    app_site_id=app_site_id, app_password=app_password, hostname=hostname,
+                    admin_username=admin_username, previous=previous, moving=moving)
     cache.delete(token_cache_key(url, app_username, app_domain or None))  # the password may have changed
     settings_cache_clear()
     return result

@@ -17,6 +17,8 @@ from scim2_models.path.filter import ScimFilter
 from connector.models import EndpointMirror
 from connector.services.connection import bootstrap_get
 from connector.services.endpoints import DEFAULT_ROLE
+from scim.services.cache import cached_list
+from scim.services.context import secret_server
 
 # --- product messages (each defined once) ------------------------------------------------------------------
 # The vendor's wording is known only up to its ellipsis (shared/docs/scim.md); the rest is ours.
@@ -103,6 +105,22 @@ def role_for_rights(rights, mappings: dict[str, str], *, fallback: str = DEFAULT
     Pure. ``mappings`` is ``endpoint_mappings(ctx, "Container")``. Unmapped rights count as ``fallback``
     (View, product.md) and are returned so the caller can log them on Messages.
     """
+    return strongest_role(rights, mappings, FOLDER_ROLE_RANK, fallback=fallback, as_role=_folder_role_name)
+
+
+def _folder_role_name(role: str) -> str:
+    """A mapping role as a folder role: "List" is a secret role only and reads as View on a folder."""
+    return "View" if role == "List" else role
+
+
+def strongest_role(rights, mappings: dict[str, str], rank: dict[str, int], *, fallback: str = DEFAULT_ROLE,
+                   as_role=lambda role: role):
+    """The strongest role (by ``rank``) the rights map to, and the rights no mapping names. Pure.
+
+    Shared by the folder and the secret readings: blank rights are skipped, unmapped ones count as
+    ``fallback`` and are returned so the caller can log them on Messages; ``as_role`` adapts a mapped role
+    to the kind of permission (a folder has no List role).
+    """
     roles, unmapped = [], []
     for right in rights or []:
         value = str(right or "").strip()
@@ -112,10 +130,10 @@ def role_for_rights(rights, mappings: dict[str, str], *, fallback: str = DEFAULT
         if role is None:
             unmapped.append(value)
             role = fallback
-        roles.append("View" if role == "List" else role)
+        roles.append(as_role(role))
     if not roles:
         return fallback, unmapped
-    return max(roles, key=lambda r: FOLDER_ROLE_RANK.get(r, 0)), unmapped
+    return max(roles, key=lambda r: rank.get(r, 0)), unmapped
 
 
 def rights_for_role(role: str, mappings: dict[str, str], remembered: list | None = None) -> list[str]:
@@ -125,7 +143,7 @@ def rights_for_role(role: str, mappings: dict[str, str], remembered: list | None
         again, _ = role_for_rights(remembered, mappings)
         if again == role:
             return list(remembered)
-    values = [value for value, mapped in mappings.items() if ("View" if mapped == "List" else mapped) == role]
+    values = [value for value, mapped in mappings.items() if _folder_role_name(mapped) == role]
     return values[:1] or [role]
 
 
@@ -208,19 +226,7 @@ def secret_role_for_rights(rights, mappings: dict[str, str], folder_role: str, *
     """
     if not mappings:
         return SECRET_ROLE_FOR_FOLDER_ROLE.get(folder_role, "View"), []
-    roles, unmapped = [], []
-    for right in rights or []:
-        value = str(right or "").strip()
-        if not value:
-            continue
-        role = mappings.get(value.lower())
-        if role is None:
-            unmapped.append(value)
-            role = fallback
-        roles.append(role)
-    if not roles:
-        return fallback, unmapped
-    return max(roles, key=lambda r: SECRET_ROLE_RANK.get(r, 0)), unmapped
+    return secret_role_from_rights(rights, mappings, fallback=fallback)
 
 
 def messages_note(ctx, text: str) -> None:
@@ -245,19 +251,7 @@ def scim_base_url(ctx) -> str:
 
 def secret_role_from_rights(rights, mappings: dict[str, str], *, fallback: str = DEFAULT_ROLE):
     """The strongest secret role the rights map to (PrivilegedData mappings) and the unmapped rights. Pure."""
-    roles, unmapped = [], []
-    for right in rights or []:
-        value = str(right or "").strip()
-        if not value:
-            continue
-        role = mappings.get(value.lower())
-        if role is None:
-            unmapped.append(value)
-            role = fallback
-        roles.append(role)
-    if not roles:
-        return fallback, unmapped
-    return max(roles, key=lambda r: SECRET_ROLE_RANK.get(r, 0)), unmapped
+    return strongest_role(rights, mappings, SECRET_ROLE_RANK, fallback=fallback)
 
 
 def secret_rights_for_role(role: str, mappings: dict[str, str], remembered: list | None = None) -> list[str]:
@@ -266,3 +260,12 @@ def secret_rights_for_role(role: str, mappings: dict[str, str], remembered: list
         return list(remembered)
     values = [value for value, mapped in mappings.items() if mapped == role]
     return values[:1] or [role]
+
+
+def cached_listing(ctx, name: str, fetch, *, load: bool = True):
+    """One of the PAM stores' full listings (folders, secrets, folder or secret permissions): ``fetch()``
+    asked of Secret Server (its errors translated), kept in the short list cache under ``name``."""
+    def loader():
+        with secret_server(ctx):
+            return fetch()
+    return cached_list(name, ctx.endpoint_id, loader, load=load)

@@ -22,6 +22,7 @@ from scim.pam.common import (
     MSG_CONTAINER_HOLDS_SECRETS,
     MSG_PARENT_UNKNOWN,
     ConflictException,
+    cached_listing,
     connector_folder_id,
     hidden_folder_ids,
     reference_id,
@@ -29,7 +30,7 @@ from scim.pam.common import (
     search_request_normalise,
 )
 from scim.pam.schemas import CONTAINER_SCHEMA
-from scim.services.cache import cached_list, lists_invalidate
+from scim.services.cache import lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
 from scim.services.extras import extra_drop, extra_save, extras_for
 from scim.services.search import page_of
@@ -79,10 +80,12 @@ class ContainerWrite:
 
 
 def all_folders(ctx: ScimContext, *, load: bool = True):
-    def loader():
-        with secret_server(ctx):
-            return ctx.client.search_folders()
-    return cached_list("folders", ctx.endpoint_id, loader, load=load)
+    return cached_listing(ctx, "folders", lambda: ctx.client.search_folders(), load=load)
+
+
+def hidden_folders(ctx: ScimContext) -> set[int]:
+    """The connector's own folder and its sub-folders: never PAM resources (nor the secrets in them)."""
+    return hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
 
 
 def folders_changed() -> None:
@@ -107,7 +110,7 @@ class ContainerStore:
         key = (KIND, folder_id)
         if key in ctx.memo:
             return ctx.memo[key]
-        hidden = hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+        hidden = hidden_folders(ctx)
         if folder_id in hidden or folder_id <= 0:
             raise not_found
         if not fresh:

@@ -11,36 +11,31 @@ permissions can still be managed); secrets of the connector's own folder do not 
 """
 from __future__ import annotations
 
-from scim2_models import (
-    Context,
-    ForbiddenException,
-    InvalidValueException,
-    MutabilityException,
-    NotFoundException,
-    UniquenessException,
-)
+from scim2_models import ForbiddenException, InvalidValueException, NotFoundException, UniquenessException
 
-from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_RESOURCE_NOT_FOUND
-from scim.mapping import weak_etag
 from scim.pam.common import (
     MSG_PRINCIPAL_ONE,
     MSG_PRINCIPAL_UNKNOWN,
-    MSG_UNMAPPED_RIGHT,
-    connector_folder_id,
+    cached_listing,
     endpoint_mappings,
     filter_equalities,
-    hidden_folder_ids,
-    messages_note,
-    reference_id,
     scim_base_url,
     search_request_normalise,
     secret_rights_for_role,
     secret_role_from_rights,
 )
-from scim.pam.containers import all_folders
+from scim.pam.containers import hidden_folders
+from scim.pam.grants import (
+    GrantWrite,
+    fetch_grant,
+    grant_to_scim,
+    note_unmapped_rights,
+    remembered_rights,
+    resource_not_found,
+)
 from scim.pam.privileged_data import all_secrets
 from scim.pam.schemas import PRIVILEGED_DATA_PERMISSION_SCHEMA
-from scim.services.cache import cached_list, lists_invalidate
+from scim.services.cache import lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
 from scim.services.extras import extra_drop, extra_save, extras_for
 from scim.services.search import page_of
@@ -53,33 +48,14 @@ MSG_DATA_PERMISSION_EXISTS = ("Attribute 'privilegedData' MUST be unique per use
 
 def data_permission_to_scim(row, secret_name: str, rights: list[str], extra=None, *, base_url: str = "") -> dict:
     """The SCIM PrivilegedDataPermission for a secret permission row (pure)."""
-    def ref(kind, ss_id):
-        return f"{base_url}/{kind}/{ss_id}".lstrip("/")
-    payload = {"schemas": [PRIVILEGED_DATA_PERMISSION_SCHEMA], "id": str(row.id),
-               "privilegedData": {"value": str(row.secret_id), "$ref": ref("PrivilegedData", row.secret_id),
-                                  "display": secret_name, "name": secret_name}}
-    if extra is not None and extra.external_id:
-        payload["externalId"] = extra.external_id
-    if row.user_id is not None:
-        payload["user"] = {"value": str(row.user_id), "$ref": ref("Users", row.user_id),
-                           "display": row.user_name or row.known_as or str(row.user_id)}
-    elif row.group_id is not None:
-        payload["group"] = {"value": str(row.group_id), "$ref": ref("Groups", row.group_id),
-                            "display": row.group_name or row.known_as or str(row.group_id)}
-    payload["rights"] = rights
-    meta = {"resourceType": KIND, "version": weak_etag(payload)}
-    if extra is not None:
-        meta["created"] = extra.created.isoformat().replace("+00:00", "Z")
-        meta["lastModified"] = extra.last_modified.isoformat().replace("+00:00", "Z")
-    payload["meta"] = meta
-    return payload
+    return grant_to_scim(row, schema=PRIVILEGED_DATA_PERMISSION_SCHEMA, resource_type=KIND,
+                         target_attribute="privilegedData", target_resource="PrivilegedData",
+                         target_id=row.secret_id, target_name=secret_name, rights=rights, extra=extra,
+                         base_url=base_url)
 
 
 def all_data_permissions(ctx: ScimContext):
-    def loader():
-        with secret_server(ctx):
-            return ctx.client.secret_permissions()
-    return cached_list("secret-permissions", ctx.endpoint_id, loader)
+    return cached_listing(ctx, "secret-permissions", lambda: ctx.client.secret_permissions())
 
 
 class PrivilegedDataPermissionStore:
@@ -89,7 +65,7 @@ class PrivilegedDataPermissionStore:
         self.model = model
 
     def _hidden(self, ctx: ScimContext) -> set[int]:
-        return hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+        return hidden_folders(ctx)
 
     def _visible_secrets(self, ctx: ScimContext) -> dict[int, object]:
         hidden = self._hidden(ctx)
@@ -107,30 +83,21 @@ class PrivilegedDataPermissionStore:
         return state
 
     def build(self, ctx: ScimContext, row, secret_name: str, extra=None):
-        remembered = (extra.data or {}).get("rights") if extra is not None else None
         rights = secret_rights_for_role(row.secret_access_role_name, endpoint_mappings(ctx, "PrivilegedData"),
-                                        remembered)
+                                        remembered_rights(extra))
         return self.model.model_validate(data_permission_to_scim(row, secret_name, rights, extra,
                                                                  base_url=scim_base_url(ctx)))
 
     def _load(self, ctx: ScimContext, resource_id: str):
-        not_found = NotFoundException(detail=MSG_RESOURCE_NOT_FOUND.format(resource_id))
-        if not str(resource_id).isdigit():
-            raise not_found
-        try:
-            with secret_server(ctx, str(resource_id)):
-                row = ctx.client.get_secret_permission(int(resource_id))
-        except (NotFoundException, ForbiddenException):
-            raise not_found from None
+        row = fetch_grant(ctx, resource_id, ctx.client.get_secret_permission)
         state = self._secret_state(ctx, row.secret_id)
         if state is None:
-            raise not_found
+            raise resource_not_found(resource_id)
         return row, state.secret_name
 
     def _role(self, ctx: ScimContext, rights: list[str]) -> str:
         role, unmapped = secret_role_from_rights(rights, endpoint_mappings(ctx, "PrivilegedData"))
-        for value in unmapped:
-            messages_note(ctx, MSG_UNMAPPED_RIGHT.format(value, "View"))
+        note_unmapped_rights(ctx, unmapped)
         return role
 
     # -- reads -----------------------------------------------------------------------------------------
@@ -159,29 +126,19 @@ class PrivilegedDataPermissionStore:
                                                                  extras.get(r.id)))
 
     # -- writes ----------------------------------------------------------------------------------------
-    @staticmethod
-    def _write(resource):
-        payload = resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
-        try:
-            ids = {name: reference_id(payload, name) for name in ("privilegedData", "user", "group")}
-        except ValueError as exc:
-            raise refuse(InvalidValueException(detail=MSG_PRINCIPAL_UNKNOWN.format(exc.args[0]))) from None
-        rights = [str(r).strip() for r in payload.get("rights") or [] if str(r or "").strip()]
-        return ids, rights, str(payload.get("externalId") or "")
-
     def create(self, ctx: ScimContext, resource):
-        ids, rights, external_id = self._write(resource)
-        if (ids["user"] is None) == (ids["group"] is None):
+        write = GrantWrite(resource, "privilegedData")
+        rights, external_id = write.rights, write.external_id
+        if not write.has_one_principal:
             raise refuse(InvalidValueException(detail=MSG_PRINCIPAL_ONE))
-        secret_id = ids["privilegedData"]
+        secret_id = write.target_id
         state = self._secret_state(ctx, secret_id) if secret_id is not None else None
         if state is None:
             raise refuse(InvalidValueException(detail=MSG_SECRET_UNKNOWN.format(secret_id or "")))
-        principal = f"user {ids['user']}" if ids["user"] is not None else f"group {ids['group']}"
+        principal = write.principal
         with secret_server(ctx, str(secret_id)):
             own = ctx.client.secret_permissions(secret_id=secret_id)
-        if any((ids["user"] is not None and r.user_id == ids["user"]) or
-               (ids["group"] is not None and r.group_id == ids["group"] and r.user_id is None) for r in own):
+        if write.already_granted(own):
             raise refuse(UniquenessException(detail=MSG_DATA_PERMISSION_EXISTS.format(principal, secret_id)))
         role = self._role(ctx, rights)
         with scim_write(ctx, "scim.privileged_data_permission.create", target_type="ss_secret_permission",
@@ -189,8 +146,8 @@ class PrivilegedDataPermissionStore:
                         message="POST /PrivilegedDataPermissions") as audit:
             try:
                 with secret_server(ctx, principal):
-                    row = ctx.client.create_secret_permission(secret_id, role, user_id=ids["user"],
-                                                              group_id=ids["group"])
+                    row = ctx.client.create_secret_permission(secret_id, role, user_id=write.user_id,
+                                                              group_id=write.group_id)
             except NotFoundException:
                 raise refuse(InvalidValueException(detail=MSG_PRINCIPAL_UNKNOWN.format(principal))) from None
             audit.target_id = row.id
@@ -202,13 +159,9 @@ class PrivilegedDataPermissionStore:
 
     def update(self, ctx: ScimContext, resource, expected_version=None):
         current, name = self._load(ctx, resource.id)
-        ids, rights, external_id = self._write(resource)
-        for attribute, was, now in (("privilegedData", current.secret_id, ids["privilegedData"]),
-                                    ("user", current.user_id, ids["user"]),
-                                    ("group", None if current.user_id is not None else current.group_id,
-                                     ids["group"])):
-            if now is not None and now != was:
-                raise refuse(MutabilityException(detail=MSG_ATTRIBUTE_IMMUTABLE.format(attribute)))
+        write = GrantWrite(resource, "privilegedData")
+        rights, external_id = write.rights, write.external_id
+        write.refuse_reference_changes(current, current.secret_id)
         role = self._role(ctx, rights)
         with scim_write(ctx, "scim.privileged_data_permission.update", target_type="ss_secret_permission",
                         target_id=current.id, target_repr=f"secret {current.secret_id}",

@@ -13,38 +13,33 @@
 """
 from __future__ import annotations
 
-from scim2_models import (
-    Context,
-    ForbiddenException,
-    InvalidValueException,
-    MutabilityException,
-    NotFoundException,
-    UniquenessException,
-)
+from scim2_models import ForbiddenException, InvalidValueException, NotFoundException, UniquenessException
 
-from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_RESOURCE_NOT_FOUND
-from scim.mapping import weak_etag
 from scim.pam.common import (
     MSG_CONTAINER_UNKNOWN,
     MSG_PERMISSION_EXISTS,
     MSG_PRINCIPAL_ONE,
     MSG_PRINCIPAL_UNKNOWN,
-    MSG_UNMAPPED_RIGHT,
-    connector_folder_id,
+    cached_listing,
     endpoint_mappings,
     filter_equalities,
-    hidden_folder_ids,
-    messages_note,
-    reference_id,
     rights_for_role,
     role_for_rights,
     scim_base_url,
     search_request_normalise,
     secret_role_for_rights,
 )
-from scim.pam.containers import ContainerStore, all_folders
+from scim.pam.containers import ContainerStore, all_folders, hidden_folders
+from scim.pam.grants import (
+    GrantWrite,
+    fetch_grant,
+    grant_to_scim,
+    note_unmapped_rights,
+    remembered_rights,
+    resource_not_found,
+)
 from scim.pam.schemas import CONTAINER_PERMISSION_SCHEMA
-from scim.services.cache import cached_list, lists_invalidate
+from scim.services.cache import lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
 from scim.services.extras import extra_drop, extra_save, extras_for
 from scim.services.search import page_of
@@ -54,45 +49,13 @@ KIND = "ContainerPermission"
 
 def permission_to_scim(row, folder_name: str, rights: list[str], extra=None, *, base_url: str = "") -> dict:
     """The SCIM ContainerPermission for a folder permission row (pure)."""
-    def ref(kind, ss_id):
-        return f"{base_url}/{kind}/{ss_id}".lstrip("/")
-    payload = {"schemas": [CONTAINER_PERMISSION_SCHEMA], "id": str(row.id),
-               "container": {"value": str(row.folder_id), "$ref": ref("Containers", row.folder_id),
-                             "display": folder_name, "name": folder_name}}
-    if extra is not None and extra.external_id:
-        payload["externalId"] = extra.external_id
-    if row.user_id is not None:
-        payload["user"] = {"value": str(row.user_id), "$ref": ref("Users", row.user_id),
-                           "display": row.user_name or row.known_as or str(row.user_id)}
-    elif row.group_id is not None:
-        payload["group"] = {"value": str(row.group_id), "$ref": ref("Groups", row.group_id),
-                            "display": row.group_name or row.known_as or str(row.group_id)}
-    payload["rights"] = rights
-    meta = {"resourceType": KIND, "version": weak_etag(payload)}
-    if extra is not None:
-        meta["created"] = extra.created.isoformat().replace("+00:00", "Z")
-        meta["lastModified"] = extra.last_modified.isoformat().replace("+00:00", "Z")
-    payload["meta"] = meta
-    return payload
+    return grant_to_scim(row, schema=CONTAINER_PERMISSION_SCHEMA, resource_type=KIND,
+                         target_attribute="container", target_resource="Containers", target_id=row.folder_id,
+                         target_name=folder_name, rights=rights, extra=extra, base_url=base_url)
 
 
 def all_permissions(ctx: ScimContext):
-    def loader():
-        with secret_server(ctx):
-            return ctx.client.all_folder_permissions()
-    return cached_list("folder-permissions", ctx.endpoint_id, loader)
-
-
-class PermissionWrite:
-    def __init__(self, payload: dict):
-        try:
-            self.folder_id = reference_id(payload, "container")
-            self.user_id = reference_id(payload, "user")
-            self.group_id = reference_id(payload, "group")
-        except ValueError as exc:
-            raise refuse(InvalidValueException(detail=MSG_PRINCIPAL_UNKNOWN.format(exc.args[0]))) from None
-        self.rights = [str(r).strip() for r in payload.get("rights") or [] if str(r or "").strip()]
-        self.external_id = str(payload.get("externalId") or "")
+    return cached_listing(ctx, "folder-permissions", lambda: ctx.client.all_folder_permissions())
 
 
 class ContainerPermissionStore:
@@ -107,36 +70,27 @@ class ContainerPermissionStore:
         return {f.id: f.folder_name for f in all_folders(ctx)}
 
     def _hidden(self, ctx: ScimContext) -> set[int]:
-        return hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+        return hidden_folders(ctx)
 
     def build(self, ctx: ScimContext, row, extra=None, names=None):
         names = names if names is not None else self._folder_names(ctx)
-        remembered = (extra.data or {}).get("rights") if extra is not None else None
-        rights = rights_for_role(row.folder_access_role_name, endpoint_mappings(ctx, "Container"), remembered)
+        rights = rights_for_role(row.folder_access_role_name, endpoint_mappings(ctx, "Container"),
+                                 remembered_rights(extra))
         return self.model.model_validate(permission_to_scim(row, names.get(row.folder_id, ""), rights, extra,
                                                             base_url=scim_base_url(ctx)))
 
     def _load(self, ctx: ScimContext, resource_id: str):
-        not_found = NotFoundException(detail=MSG_RESOURCE_NOT_FOUND.format(resource_id))
-        if not str(resource_id).isdigit():
-            raise not_found
-        try:
-            with secret_server(ctx, str(resource_id)):
-                row = ctx.client.get_folder_permission(int(resource_id))
-        except (NotFoundException, ForbiddenException):
-            raise not_found from None
+        row = fetch_grant(ctx, resource_id, ctx.client.get_folder_permission)
         if row.folder_id in self._hidden(ctx):
-            raise not_found
+            raise resource_not_found(resource_id)
         return row
 
     def _roles(self, ctx: ScimContext, rights: list[str]) -> tuple[str, str]:
         folder_role, unmapped = role_for_rights(rights, endpoint_mappings(ctx, "Container"))
-        for value in unmapped:
-            messages_note(ctx, MSG_UNMAPPED_RIGHT.format(value, "View"))
+        note_unmapped_rights(ctx, unmapped)
         secret_role, unmapped_data = secret_role_for_rights(rights, endpoint_mappings(ctx, "PrivilegedData"),
                                                             folder_role)
-        for value in unmapped_data:
-            messages_note(ctx, MSG_UNMAPPED_RIGHT.format(value, "View"))
+        note_unmapped_rights(ctx, unmapped_data)
         return folder_role, secret_role
 
     # -- reads -----------------------------------------------------------------------------------------
@@ -166,20 +120,19 @@ class ContainerPermissionStore:
 
     # -- writes ----------------------------------------------------------------------------------------
     def create(self, ctx: ScimContext, resource):
-        write = PermissionWrite(resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
-        if (write.user_id is None) == (write.group_id is None):
+        write = GrantWrite(resource, "container")
+        if not write.has_one_principal:
             raise refuse(InvalidValueException(detail=MSG_PRINCIPAL_ONE))
-        if write.folder_id is None:
+        if write.target_id is None:
             raise refuse(InvalidValueException(detail=MSG_CONTAINER_UNKNOWN.format("")))
         try:
-            folder = self.containers.visible_folder(ctx, write.folder_id)
+            folder = self.containers.visible_folder(ctx, write.target_id)
         except NotFoundException:
-            raise refuse(InvalidValueException(detail=MSG_CONTAINER_UNKNOWN.format(write.folder_id))) from None
+            raise refuse(InvalidValueException(detail=MSG_CONTAINER_UNKNOWN.format(write.target_id))) from None
         with secret_server(ctx, str(folder.id)):
             own = ctx.client.folder_permissions(folder.id)
-        principal = f"user {write.user_id}" if write.user_id is not None else f"group {write.group_id}"
-        if any((write.user_id is not None and r.user_id == write.user_id) or
-               (write.group_id is not None and r.group_id == write.group_id and r.user_id is None) for r in own):
+        principal = write.principal
+        if write.already_granted(own):
             raise refuse(UniquenessException(detail=MSG_PERMISSION_EXISTS.format(principal, folder.id)))
         folder_role, secret_role = self._roles(ctx, write.rights)
         breaks = bool(folder.inherit_permissions) and not folder.is_root
@@ -205,12 +158,8 @@ class ContainerPermissionStore:
 
     def update(self, ctx: ScimContext, resource, expected_version=None):
         current = self._load(ctx, resource.id)
-        write = PermissionWrite(resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
-        for name, was, now in (("container", current.folder_id, write.folder_id),
-                               ("user", current.user_id, write.user_id),
-                               ("group", None if current.user_id is not None else current.group_id, write.group_id)):
-            if now is not None and now != was:
-                raise refuse(MutabilityException(detail=MSG_ATTRIBUTE_IMMUTABLE.format(name)))
+        write = GrantWrite(resource, "container")
+        write.refuse_reference_changes(current, current.folder_id)
         folder_role, secret_role = self._roles(ctx, write.rights)
         before = {"folderAccessRoleName": current.folder_access_role_name,
                   "secretAccessRoleName": current.secret_access_role_name}

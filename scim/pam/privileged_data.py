@@ -25,14 +25,13 @@ from scim.pam.common import (
     MSG_SECRET_NEEDS_APPROVAL,
     MSG_SECRET_NEEDS_CHECKOUT,
     MSG_SECRET_NEEDS_COMMENT,
-    connector_folder_id,
+    cached_listing,
     filter_equalities,
-    hidden_folder_ids,
     search_request_normalise,
 )
-from scim.pam.containers import all_folders
+from scim.pam.containers import all_folders, hidden_folders
 from scim.pam.schemas import PRIVILEGED_DATA_SCHEMA, SS_PRIVILEGED_DATA_SCHEMA
-from scim.services.cache import cached_list, lists_invalidate
+from scim.services.cache import lists_invalidate
 from scim.services.context import ScimContext, refuse, secret_server
 from scim.services.search import page_of
 
@@ -99,10 +98,7 @@ def secret_read(ctx: ScimContext, secret_id: int):
 
 
 def all_secrets(ctx: ScimContext):
-    def loader():
-        with secret_server(ctx):
-            return ctx.client.search_secrets(include_restricted=True)
-    return cached_list("secrets", ctx.endpoint_id, loader)
+    return cached_listing(ctx, "secrets", lambda: ctx.client.search_secrets(include_restricted=True))
 
 
 def secrets_changed() -> None:
@@ -116,7 +112,7 @@ class PrivilegedDataStore:
         self.model = model
 
     def _hidden(self, ctx: ScimContext) -> set[int]:
-        return hidden_folder_ids(all_folders(ctx), connector_folder_id(ctx))
+        return hidden_folders(ctx)
 
     def visible_secret(self, ctx: ScimContext, resource_id: str):
         """The full secret (values included) if it is privileged data of this service; 404 otherwise."""

@@ -29,6 +29,7 @@ from scim.pam.common import MSG_CONTAINER_UNKNOWN, MSG_SENSITIVE_OFF, sensitive_
 from scim.pam.containers import ContainerStore
 from scim.pam.privileged_data import PrivilegedDataStore, is_sensitive, secrets_changed
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
+from scim.services.write_audit import write_watched
 
 MSG_BODY_NOT_JSON = "The request body must be a JSON object (the secret stub from /v2/PrivilegedData/Stub)."
 MSG_FIELD_UNKNOWN = "'{0}' is not a field of this secret's template"
@@ -41,6 +42,7 @@ _ROUTES = (
     ("POST", re.compile(r"^/privilegeddata/?$", re.I), "create"),
     ("PUT", re.compile(r"^/privilegeddata/(?P<id>[^/]+)/?$", re.I), "update"),
 )
+WRITE_VERBS = ("POST", "PUT")
 
 
 def vendor_route(method: str, path: str):
@@ -49,7 +51,14 @@ def vendor_route(method: str, path: str):
         found = pattern.match(path)
         if found and method.upper() == verb:
             handler = getattr(VendorRoutes, name)
-            return lambda ctx, scim_request: handler(VendorRoutes(ctx), scim_request, **found.groupdict())
+            arguments = found.groupdict()
+            if verb in WRITE_VERBS:  # a refused write is audited like scim2-server's (scim/handler.py)
+                resource_id = arguments.get("id") or ""
+                return lambda ctx, scim_request: write_watched(
+                    ctx, method=verb, resource_type="PrivilegedData", resource_id=resource_id,
+                    path="/PrivilegedData" + (f"/{resource_id}" if resource_id else ""),
+                    run=lambda: handler(VendorRoutes(ctx), scim_request, **arguments))
+            return lambda ctx, scim_request: handler(VendorRoutes(ctx), scim_request, **arguments)
     return None
 
 
@@ -79,6 +88,36 @@ def _secret_json(secret, *, sensitive: bool = False) -> dict:
     body["secretTemplateName"] = secret.secret_template_name
     body["items"] = [_item_json(i, with_value=sensitive) for i in secret.items]
     return body
+
+
+def _fields_asked(query: dict) -> set[str]:
+    """The field names or slugs GetFields was narrowed to (``slug`` or ``fieldName``, comma-separated),
+    lower-cased; empty means every field."""
+    return {s.strip().lower() for s in str(query.get("slug") or query.get("fieldname") or "").split(",")
+            if s.strip()}
+
+
+def _items_asked(secret, asked: set[str]) -> list:
+    """The secret's items matching ``asked`` by slug or field name (all when nothing was asked).
+
+    Asking only for names the template lacks is a 404 naming them, not an empty answer.
+    """
+    items = [i for i in secret.items if not asked or i.slug.lower() in asked or i.field_name.lower() in asked]
+    if asked and not items:
+        raise refuse(NotFoundException(detail=MSG_FIELD_UNKNOWN.format(", ".join(sorted(asked)))))
+    return items
+
+
+def _item_named(secret, raw: dict):
+    """The secret's item a sent item names, by ``slug`` or field name (case-insensitive) or ``fieldId``; the
+    first of the secret's items any of them matches. Naming no field of the template is refused."""
+    for item in secret.items:
+        if ((raw.get("slug") and str(raw["slug"]).lower() == item.slug.lower())
+                or (raw.get("fieldid") is not None and str(raw["fieldid"]) == str(item.field_id))
+                or (raw.get("fieldname") and str(raw["fieldname"]).lower() == item.field_name.lower())):
+            return item
+    label = raw.get("slug") or raw.get("fieldname") or raw.get("fieldid")
+    raise refuse(InvalidValueException(detail=MSG_FIELD_UNKNOWN.format(label)))
 
 
 class VendorRoutes:
@@ -117,16 +156,7 @@ class VendorRoutes:
             raw = _lower_keys(raw)
             if "itemvalue" not in raw and "value" not in raw:
                 continue
-            target = None
-            for item in secret.items:
-                if ((raw.get("slug") and str(raw["slug"]).lower() == item.slug.lower())
-                        or (raw.get("fieldid") is not None and str(raw["fieldid"]) == str(item.field_id))
-                        or (raw.get("fieldname") and str(raw["fieldname"]).lower() == item.field_name.lower())):
-                    target = item
-                    break
-            if target is None:
-                label = raw.get("slug") or raw.get("fieldname") or raw.get("fieldid")
-                raise refuse(InvalidValueException(detail=MSG_FIELD_UNKNOWN.format(label)))
+            target = _item_named(secret, raw)
             value = raw.get("itemvalue", raw.get("value"))
             values[target.slug] = None if value is None else str(value)
         return values
@@ -186,33 +216,45 @@ class VendorRoutes:
 
     def get_fields(self, scim_request) -> ScimResponse:
         query = _lower_keys(scim_request.query or {})
+        secret = self.secrets.visible_secret(self.ctx, str(self._secret_id(query)))
+        asked = _fields_asked(query)
+        items = self._readable(secret, _items_asked(secret, asked), asked)
+        return ScimResponse(HTTPStatus.OK, {
+            "id": secret.id, "name": secret.name, "folderId": secret.folder_id,
+            "secretTemplateId": secret.secret_template_id,
+            "items": [_item_json(i, with_value=True) for i in items]})
+
+    def _secret_id(self, query: dict) -> int:
+        """GetFields names its secret by ``id`` (or ``secretId``), else by ``name`` (or ``secretName``)."""
         secret_id = _int(query.get("id") or query.get("secretid"), "id")
-        if secret_id is None:
-            secret_id = self._by_name(str(query.get("name") or query.get("secretname") or "").strip(),
-                                      _int(query.get("folderid"), "folderId"))
-        secret = self.secrets.visible_secret(self.ctx, str(secret_id))
-        asked = {s.strip().lower() for s in str(query.get("slug") or query.get("fieldname") or "").split(",")
-                 if s.strip()}
-        items = [i for i in secret.items if not asked or i.slug.lower() in asked or i.field_name.lower() in asked]
-        if asked and not items:
-            raise refuse(NotFoundException(detail=MSG_FIELD_UNKNOWN.format(", ".join(sorted(asked)))))
+        if secret_id is not None:
+            return secret_id
+        return self._by_name(str(query.get("name") or query.get("secretname") or "").strip(),
+                             _int(query.get("folderid"), "folderId"))
+
+    def _readable(self, secret, items: list, asked: set[str]) -> list:
+        """The items this endpoint may read; files never leave, sensitive values only with the switch on.
+
+        With the switch off, a sensitive field asked for by name is refused (403) rather than silently
+        left out, so the caller knows why; unasked, sensitive fields are just dropped. With it on, each
+        sensitive value is audited before the answer leaves (fail-closed).
+        """
         allowed = sensitive_reads_allowed(self.ctx)
         sensitive = [i for i in items if is_sensitive(i) and not i.is_file]
         if sensitive and not allowed:
             if asked:
                 raise refuse(ForbiddenException(detail=MSG_SENSITIVE_OFF))
-            items = [i for i in items if not is_sensitive(i)]
-        else:
-            items = [i for i in items if not i.is_file]
-            for item in sensitive:  # fail-closed: the row is written before the value leaves
-                audit_record(action="scim.privileged_data.read_sensitive", outcome="success",
-                             actor_name=self.ctx.actor_name, request=self.ctx.request, target_type="ss_secret",
-                             target_id=secret.id, target_repr=secret.name,
-                             message=f"GET /PrivilegedData/GetFields: sensitive field '{item.slug}' read")
-        return ScimResponse(HTTPStatus.OK, {
-            "id": secret.id, "name": secret.name, "folderId": secret.folder_id,
-            "secretTemplateId": secret.secret_template_id,
-            "items": [_item_json(i, with_value=True) for i in items]})
+            return [i for i in items if not is_sensitive(i)]
+        for item in sensitive:  # fail-closed: the row is written before the value leaves
+            self._audit_sensitive_read(secret, item)
+        return [i for i in items if not i.is_file]
+
+    def _audit_sensitive_read(self, secret, item) -> None:
+        """One audit row per sensitive value handed out, with the endpoint as actor."""
+        audit_record(action="scim.privileged_data.read_sensitive", outcome="success",
+                     actor_name=self.ctx.actor_name, request=self.ctx.request, target_type="ss_secret",
+                     target_id=secret.id, target_repr=secret.name,
+                     message=f"GET /PrivilegedData/GetFields: sensitive field '{item.slug}' read")
 
     def _by_name(self, name: str, folder_id: int | None) -> int:
         if not name:

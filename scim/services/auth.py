@@ -18,7 +18,7 @@ from django.core.cache import cache
 from scim2_models import UnauthorizedException
 
 from connector.services.audit import audit_record
-from connector.services.endpoint_tokens import endpoint_token_verify
+from connector.services.endpoint_tokens import endpoint_token_verify_cached, tokens_version_key
 from scim.errors import MSG_AUTH_INVALID, MSG_AUTH_REQUIRED, MSG_DISABLED, ServiceUnavailableException, \
     TooManyRequestsException
 
@@ -30,8 +30,11 @@ def _ip_key(ip: str) -> str:
     return f"scim:auth-failures:{ip or '-'}"
 
 
-def throttle_check(ip: str) -> None:
-    if int(cache.get(_ip_key(ip)) or 0) >= settings.SCIM_AUTH_FAILURES_PER_MINUTE:
+def throttle_check(ip: str, failures=None) -> None:
+    """429 while the address is over its failures; ``failures``: the counter if the caller read it already."""
+    if failures is None:
+        failures = cache.get(_ip_key(ip))
+    if int(failures or 0) >= settings.SCIM_AUTH_FAILURES_PER_MINUTE:
         raise TooManyRequestsException(retry_after=WINDOW_SECONDS)
 
 
@@ -69,17 +72,27 @@ def bearer_token(header: str | None) -> str | None:
     return value.strip()
 
 
-def endpoint_authenticate(authorization: str | None, ip: str, disabled_now=lambda: False):
-    """The ``EndpointMirror`` of a valid token; UnauthorizedException (401) or TooManyRequests (429)."""
-    throttle_check(ip)
+def endpoint_authenticate(authorization: str | None, ip: str, disabled_now=lambda: False,
+                          connector_disabled: bool | None = None):
+    """The ``EndpointMirror`` of a valid token; UnauthorizedException (401) or TooManyRequests (429).
+
+    One round trip to the shared cache reads the address's failures, the refused-token mark and the
+    endpoint tokens version; a token verified earlier in this process with the same version costs no
+    database lookup (connector/services/endpoint_tokens.py). ``connector_disabled``: the setting as the
+    caller just read it (None: read it).
+    """
     token = bearer_token(authorization)
+    digest = hashlib.sha256(token.encode("utf-8", "replace")).hexdigest() if token is not None else ""
+    negative = f"scim:bad-token:{digest}"
+    keys = [_ip_key(ip)] + ([negative, tokens_version_key()] if token is not None else [])
+    shared = cache.get_many(keys)
+    throttle_check(ip, shared.get(_ip_key(ip), 0))
     if token is None:
         raise _failure(ip, "no token")
-    digest = hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-    negative = f"scim:bad-token:{digest}"
-    if cache.get(negative):
+    if shared.get(negative):
         raise _failure(ip, "known bad token")
-    endpoint = endpoint_token_verify(token)
+    endpoint = endpoint_token_verify_cached(token, version=shared.get(tokens_version_key()),
+                                            connector_disabled=connector_disabled)
     if endpoint is None:
         if disabled_now():  # the connector was disabled meanwhile: 503, never 401, and nothing remembered
             raise ServiceUnavailableException(detail=MSG_DISABLED)

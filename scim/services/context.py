@@ -12,7 +12,8 @@ from scim2_models import SCIMException
 
 from connector.secretserver import SecretServerClient, SecretServerError
 from connector.services.audit import audited
-from scim.errors import is_upstream_failure, scim_error_from_secret_server
+from scim.errors import is_application_account_failure, is_upstream_failure, scim_error_from_secret_server
+from scim.services import threshold
 
 
 @dataclass
@@ -25,6 +26,7 @@ class ScimContext:
     upstream_failed: bool = False
     upstream_succeeded: bool = False
     memo: dict = field(default_factory=dict)  # objects read earlier in this request, by (type, id)
+    write_audits: int = 0  # scim_write blocks entered: a refused write without one is audited by scim/handler.py
 
     @property
     def actor_name(self) -> str:
@@ -39,14 +41,16 @@ def secret_server(ctx: ScimContext, resource: str = ""):
     except SecretServerError as exc:
         if is_upstream_failure(exc):
             ctx.upstream_failed = True
+            threshold.failure_cause_note(application_account=is_application_account_failure(exc))
         raise _auditable(scim_error_from_secret_server(exc, resource=resource)) from None
     else:
         ctx.upstream_succeeded = True
 
 
 def _auditable(exc: SCIMException) -> SCIMException:
-    """Let ``audited`` record a SCIM refusal as "failure" (4xx) or "error" (5xx) with its detail."""
-    exc.audit_outcome = "error" if (exc.status or 500) >= 500 else "failure"
+    """Let ``audited`` record a SCIM refusal as "denied" (401/403), "failure" (other 4xx) or "error" (5xx)."""
+    status = exc.status or 500
+    exc.audit_outcome = "error" if status >= 500 else "denied" if status in (401, 403) else "failure"
     exc.safe_message = exc.detail
     return exc
 
@@ -62,7 +66,9 @@ def scim_write(ctx: ScimContext, action: str, *, target_type: str, target_id="",
     """The audit discipline for a SCIM write: intent row, the Secret Server write, outcome row.
 
     Actor = the endpoint. Passwords never reach the rows (callers pass none; the audit redacts anyway).
+    Counted in ``ctx.write_audits`` first: this operation's outcome is then on record whatever happens.
     """
+    ctx.write_audits += 1
     with audited(action=action, actor_name=ctx.actor_name, request=ctx.request, target_type=target_type,
                  target_id=target_id, target_repr=target_repr, before=before,
                  message=message or f"{ctx.method} via SCIM") as audit:

@@ -21,6 +21,12 @@ def extras_for(endpoint_id: int, resource_type: str, ids) -> dict[int, ScimResou
     return {row.ss_id: row for row in rows}
 
 
+def extras_of_endpoint(endpoint_id: int, resource_type: str) -> dict[int, ScimResourceExtra]:
+    """Every row of one endpoint and type (kept with the endpoint's cached list, scim/services/users.py)."""
+    return {row.ss_id: row for row in ScimResourceExtra.objects.filter(endpoint_secret_id=endpoint_id,
+                                                                       resource_type=resource_type)}
+
+
 def extra_get(endpoint_id: int, resource_type: str, ss_id: int) -> ScimResourceExtra | None:
     return ScimResourceExtra.objects.filter(endpoint_secret_id=endpoint_id, resource_type=resource_type,
                                             ss_id=ss_id).first()

@@ -32,6 +32,7 @@ from connector.services.configuration_service import settings_current
 from connector.services.connection import app_client, bootstrap_get
 from scim import errors as E
 from scim.dialects import bulk_body_normalise, patch_body_normalise
+from scim.handler import AuditingScimHandler
 from scim.pam.vendor import vendor_route
 from scim.provider import scim_provider
 from scim.service import ConnectorScimService
@@ -155,7 +156,8 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
     if operation is not Operation.service_provider_config:
         try:
             endpoint = endpoint_authenticate(request.headers.get("Authorization"), _client_ip(request),
-                                             disabled_now=lambda: settings_current().connector_disabled)
+                                             disabled_now=lambda: settings_current().connector_disabled,
+                                             connector_disabled=current.connector_disabled)
         except E.TooManyRequestsException:
             outcome.log = False  # aggregated in the audit trail instead
             raise
@@ -195,7 +197,7 @@ def _serve(request, path: str, outcome: _Outcome) -> ScimResponse:
                 return vendor(ctx, scim_request)
             except SCIMException as exc:
                 return service.error_response(exc)
-        return ScimHandler(service, SecretServerStorage(ctx, provider)).handle(scim_request)
+        return AuditingScimHandler(service, SecretServerStorage(ctx, provider), ctx).handle(scim_request)
     finally:
         outcome.note = "; ".join(ctx.memo.get("notes", ()))[:300]
         if ctx.upstream_failed:

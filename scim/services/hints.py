@@ -65,25 +65,42 @@ def filter_hints(node, text_attrs: dict) -> tuple[Hint, ...] | None:
         hint = _comparison_hint(node, text_attrs)
         return (hint,) if hint else None
     if isinstance(node, ValuePath):
-        attr = _attr(node.attr_path)
-        if attr is None or attr[0] not in text_attrs and attr[0] != "members":
-            return None
-        inner = node.val_filter
-        terms = inner.terms if isinstance(inner, LogicalExpr) and inner.op == LogicalOperator.and_ else (inner,)
-        for term in terms:
-            if isinstance(term, Comparison) and term.attr_path.attr.lower() == "value" and not term.attr_path.sub_attr:
-                return filter_hints(Comparison(type(node.attr_path)(attr=node.attr_path.attr, sub_attr="value",
-                                                                    uri=node.attr_path.uri), term.op, term.value),
-                                    text_attrs)
-        return None
+        return _value_path_hints(node, text_attrs)
     if isinstance(node, LogicalExpr):
         parts = [filter_hints(term, text_attrs) for term in node.terms]
-        if node.op == LogicalOperator.and_:
-            hinted = [p for p in parts if p]
-            if not hinted:
-                return None
-            return min(hinted, key=lambda hs: (max(RANK[h.kind] for h in hs), len(hs)))
-        if all(parts):
-            return tuple(dict.fromkeys(h for p in parts for h in p))
+        return _and_hints(parts) if node.op == LogicalOperator.and_ else _or_hints(parts)
+    return None
+
+
+def _value_path_hints(node: ValuePath, text_attrs: dict) -> tuple[Hint, ...] | None:
+    """``emails[value eq "x"]`` or ``members[value eq "5"]`` hints like ``emails.value eq "x"``.
+
+    Only the bracket's ``value eq`` term (alone or inside an ``and``) narrows; the other terms are left to
+    the local filter. A bracket on an attribute the search text does not cover gives no hint.
+    """
+    attr = _attr(node.attr_path)
+    if attr is None or attr[0] not in text_attrs and attr[0] != "members":
         return None
+    inner = node.val_filter
+    terms = inner.terms if isinstance(inner, LogicalExpr) and inner.op == LogicalOperator.and_ else (inner,)
+    for term in terms:
+        if isinstance(term, Comparison) and term.attr_path.attr.lower() == "value" and not term.attr_path.sub_attr:
+            return filter_hints(Comparison(type(node.attr_path)(attr=node.attr_path.attr, sub_attr="value",
+                                                                uri=node.attr_path.uri), term.op, term.value),
+                                text_attrs)
+    return None
+
+
+def _and_hints(parts: list) -> tuple[Hint, ...] | None:
+    """An ``and`` is narrowed by any one hinted term: the cheapest kind of lookup, then the fewest."""
+    hinted = [p for p in parts if p]
+    if not hinted:
+        return None
+    return min(hinted, key=lambda hs: (max(RANK[h.kind] for h in hs), len(hs)))
+
+
+def _or_hints(parts: list) -> tuple[Hint, ...] | None:
+    """An ``or`` needs every term hinted (one unhinted term may match anything): their union, deduplicated."""
+    if all(parts):
+        return tuple(dict.fromkeys(h for p in parts for h in p))
     return None

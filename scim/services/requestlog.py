@@ -90,12 +90,16 @@ def _write(rows: list[dict]) -> None:
                 ScimRequestLog.objects.filter(id__lte=cutoff[0]).delete()
     except Exception as exc:
         logger.warning("SCIM request log rows not written (%s)", type(exc).__name__)
+    if not logfiles.event_log_enabled():
+        return
+    frequency = log_frequency_known()  # once per batch: it reads the shared cache
     for row in rows:
-        _file_line({**row, "kind": "scim_request", "time": row["time"].strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
+        _file_line({**row, "kind": "scim_request", "time": row["time"].strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
+                   frequency)
 
 
-def _file_line(record: dict) -> None:
+def _file_line(record: dict, frequency: str) -> None:
     try:
-        logfiles.event_log_append_record(record, frequency=log_frequency_known())
+        logfiles.event_log_append_record(record, frequency=frequency)
     except Exception as exc:
         logger.warning("SCIM request not written to the log file (%s)", type(exc).__name__)

@@ -27,6 +27,13 @@ PENDING_RETRY_SECONDS = 30
 REASON_ACTION = "scim.connector.disabled"
 MSG_REASON = ("SCIM Connector disabled: {0} sequential Secret Server errors reached the Error Threshold ({1}). "
               "Fix Secret Server, then clear 'SCIM Connector Disabled' in the configuration.")
+MSG_REASON_APP_ACCOUNT = ("SCIM Connector disabled: {0} sequential Secret Server errors reached the Error Threshold "
+                          "({1}); the last one: the application account could not sign in to Secret Server "
+                          "(password expired or changed, locked or disabled). Fix the application account's "
+                          "password in Secret Server and in the connector's setup, then clear 'SCIM Connector "
+                          "Disabled' in the configuration.")
+CAUSE_KEY = "scim:last-failure-cause:v1"  # what the last counted failure was (only written on failures)
+CAUSE_APP_ACCOUNT = "application-account"
 COUNT_TTL = 24 * 3600
 
 
@@ -61,17 +68,37 @@ def success_record() -> None:
         cache.delete(COUNT_KEY)
 
 
+def failure_cause_note(*, application_account: bool) -> None:
+    """Remember what the latest upstream failure was, for the reason the threshold gives (failures only:
+    the success path stays free of cache writes)."""
+    cache.set(CAUSE_KEY, CAUSE_APP_ACCOUNT if application_account else "secret-server", COUNT_TTL)
+
+
+def _reason(count: int, threshold: int) -> str:
+    template = MSG_REASON_APP_ACCOUNT if cache.get(CAUSE_KEY) == CAUSE_APP_ACCOUNT else MSG_REASON
+    return template.format(count, threshold)
+
+
 def failure_record(threshold: int, *, disable=None) -> bool:
-    """Count one upstream failure; at ``threshold`` disable the connector (once). True when this call disabled it."""
+    """Count one upstream failure; at ``threshold`` disable the connector (once). True when this call disabled it.
+
+    One worker at a time may disable (``cache.add`` elects it); the elected worker re-reads the count, because a
+    worker that saw the count past the threshold just before another worker's crossing took its failures off
+    must not disable a second time. A crossing takes ``threshold`` failures off the count, so failures counted
+    meanwhile stay counted.
+    """
     count = failure_count_increment()
     if count < threshold:
         return False
     if not cache.add(DISABLING_KEY, 1, 60):  # another worker is disabling it right now
         return False
     try:
+        count = failures_current()
+        if count < threshold:  # another worker's crossing already took these failures
+            return False
         (disable or connector_disable)(count, threshold)
-        try:  # take away what this crossing counted, atomically: failures counted meanwhile stay counted
-            cache.decr(COUNT_KEY, count)
+        try:
+            cache.decr(COUNT_KEY, threshold)
         except ValueError:
             pass
         return True
@@ -87,7 +114,7 @@ def connector_disable(count: int, threshold: int) -> None:
     ``PENDING_RETRY_SECONDS`` (``disable_pending_retry``) until Secret Server holds the setting, which an
     administrator then clears as usual.
     """
-    reason = MSG_REASON.format(count, threshold)
+    reason = _reason(count, threshold)
     written = _write_disabled()
     if not written:
         cache.set(PENDING_KEY, reason, None)

@@ -11,23 +11,30 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
+from django.conf import settings
 from pydantic import ValidationError
-from scim2_models import Context, InvalidValueException, MutabilityException, NotFoundException, UniquenessException
+from scim2_models import (Context, InvalidFilterException, InvalidValueException, MutabilityException,
+                          NotFoundException, UniquenessException)
 
 from scim.errors import MSG_ATTRIBUTE_IMMUTABLE, MSG_ATTRIBUTE_REQUIRED, MSG_ATTRIBUTE_UNIQUE, \
     MSG_RESOURCE_NOT_FOUND, directory_object_refused
 from scim.mapping import UNSET, is_directory_object, user_from_scim, user_to_scim
 from scim.services.cache import cached_list, lists_invalidate
 from scim.services.context import ScimContext, refuse, scim_write, secret_server
-from scim.services.extras import extra_get, extra_mark_deleted, extra_save, extras_for, ids_by_external_id
+from scim.services.extras import extra_get, extra_mark_deleted, extra_save, extras_for, extras_of_endpoint, \
+    ids_by_external_id
 from scim.services.hints import filter_hints
 from scim.services.passwords import password_generate
 from scim.services.search import page_of
 
 logger = logging.getLogger(__name__)
 KIND = "User"
+EVERYONE = "everyone"  # Secret Server's implicit group of every user: not a SCIM group (as in groups.py)
+MSG_GROUPS_FILTER = ("Users cannot be filtered or sorted by 'groups'; filter Groups by members.value instead "
+                     "(GET /Groups?filter=members.value eq \"<user id>\").")
 TEXT_ATTRS = {"username": (None,), "displayname": (None,), "emails": (None, "value")}
 
 
@@ -38,11 +45,50 @@ def user_visible(user, extra) -> bool:
     return not (extra is not None and extra.deleted and not user.enabled)
 
 
+class UserList(tuple):
+    """The endpoint's cached Secret Server users, with an index of the values Secret Server's search text
+    covers (user name, display name, email address), case-folded and compared whole.
+
+    The index answers ``userName``/``displayName``/``emails.value eq`` lookups without scanning every user;
+    whatever it finds, the whole SCIM filter is still applied afterwards, and when it finds nothing the
+    caller asks Secret Server (``UserStore._candidates``).
+    """
+
+    def matching(self, text: str) -> tuple:
+        index = self.__dict__.get("_index")
+        if index is None:  # built once per loaded list; a race builds it twice, identically
+            index = {}
+            for user in self:
+                for value in {(v or "").strip().casefold() for v in (user.user_name, user.display_name,
+                                                                       user.email_address)}:
+                    if value:
+                        index.setdefault(value, []).append(user)
+            self.__dict__["_index"] = index
+        return tuple(index.get(text.strip().casefold(), ()))
+
+    def extras(self, endpoint_id: int) -> dict:
+        """The endpoint's extra rows of users, loaded once per list. Exact, not stale: only SCIM writes change
+        them and every SCIM write of users drops this list (``lists_invalidate``) in every worker."""
+        extras = self.__dict__.get("_extras")
+        if extras is None:
+            extras = self.__dict__["_extras"] = extras_of_endpoint(endpoint_id, KIND)
+        return extras
+
+    def visible(self, endpoint_id: int) -> list:
+        """The users SCIM serves, in id order (what an unfiltered list pages through), computed once per list."""
+        visible = self.__dict__.get("_visible")
+        if visible is None:
+            extras = self.extras(endpoint_id)
+            visible = self.__dict__["_visible"] = sorted(
+                (u for u in self if user_visible(u, extras.get(u.id))), key=lambda u: u.id)
+        return visible
+
+
 def all_users(ctx: ScimContext, *, load: bool = True):
     """Every Secret Server user (inactive included), cached per endpoint (see cache.py)."""
     def loader():
         with secret_server(ctx):
-            return ctx.client.search_users(include_inactive=True)
+            return UserList(ctx.client.search_users(include_inactive=True))
     return cached_list("users", ctx.endpoint_id, loader, load=load)
 
 
@@ -53,15 +99,55 @@ class UserStore:
         self.model = model
 
     # -- building ------------------------------------------------------------------------------------
-    def build(self, user, extra):
+    def build(self, user, extra, groups: list | None = None):
+        """The SCIM User; ``groups`` (read-only, RFC 7643 §4.1.2) only when the caller fetched them.
+
+        ``groups`` is added after ``meta.version`` is computed: the ETag stays that of the user's own
+        attributes, so a PUT/PATCH (whose internal read does not fetch groups) matches a GET's ETag.
+        """
         data = extra.data if extra is not None else None
         payload = user_to_scim(user, data, created=extra.created if extra else None,
                                last_modified=extra.last_modified if extra else None)
+        if groups is not None:
+            payload["groups"] = groups
         try:
             return self.model.model_validate(payload)
         except ValidationError:  # extras no longer valid under the schema: serve Secret Server's part
             logger.warning("SCIM user %s: stored extra attributes are invalid; served without them", user.id)
-            return self.model.model_validate(user_to_scim(user, None))
+            fallback = user_to_scim(user, None)
+            if groups is not None:
+                fallback["groups"] = groups
+            return self.model.model_validate(fallback)
+
+    def groups_of(self, ctx: ScimContext, user_id: int) -> list[dict]:
+        """The user's SCIM groups, from Secret Server's groups-of-user call (one call).
+
+        The same groups the Groups resource serves: never ``Everyone`` or a system group. Secret Server's
+        ``/users/{id}/groups`` does not list personal groups (UNCONFIRMED on a real server; the emulator
+        follows it); when the endpoint's group list is cached, only groups in it are kept, which rules
+        them out for certain without a further call.
+        """
+        from scim.services.groups import all_groups, group_served  # groups.py imports this module
+
+        try:
+            with secret_server(ctx, str(user_id)):
+                rows = ctx.client.user_groups(user_id)
+        except NotFoundException:
+            return []
+        cached = all_groups(ctx, load=False)
+        served = {g.id for g in cached if group_served(g)} if cached is not None else None
+        out, seen = [], set()
+        for row in sorted(rows, key=lambda r: r.group_id):
+            if row.group_id in seen or (row.group_name or "").strip().casefold() == EVERYONE:
+                continue
+            if served is not None and row.group_id not in served:
+                continue
+            seen.add(row.group_id)
+            entry = {"value": str(row.group_id), "display": row.group_name, "type": "direct"}
+            if ctx.request is not None:
+                entry["$ref"] = ctx.request.build_absolute_uri(f"/v2/Groups/{row.group_id}")
+            out.append(entry)
+        return out
 
     def _load(self, ctx: ScimContext, resource_id: str):
         """(Secret Server user, extra row) of a visible user, or NotFoundException."""
@@ -82,34 +168,49 @@ class UserStore:
         if extra is not None and extra.deleted:  # enabled again in Secret Server: no longer deleted through SCIM
             extra.deleted = False
             extra.save(update_fields=["deleted", "last_modified"])
+            lists_invalidate("users")  # the cached list carries the extras (UserList.extras)
         ctx.memo[key] = (user, extra)
         return user, extra
 
     # -- reads ---------------------------------------------------------------------------------------
     def get(self, ctx: ScimContext, resource_id: str, response_parameters=None):
-        return self.build(*self._load(ctx, resource_id))
+        """A read of the user. ``groups`` on a client's GET (``response_parameters`` given) unless excluded
+        or left out of ``attributes``; never on the handler's own read before a PUT/PATCH/DELETE."""
+        user, extra = self._load(ctx, resource_id)
+        groups = self.groups_of(ctx, user.id) if wants_groups(response_parameters, by_default=True) else None
+        return self.build(user, extra, groups)
 
-    def _candidates(self, ctx: ScimContext, scim_filter) -> list:
+    def _candidates(self, ctx: ScimContext, scim_filter, *, fresh: bool = False) -> tuple[list, UserList | None]:
+        """(Secret Server users that may match, the endpoint's cached list if they all came from it).
+
+        A ``userName``/``displayName``/``emails.value eq`` lookup is answered from the cached list (loaded
+        when missing: one list call serves every lookup of the next ``SCIM_CACHE_SECONDS``); a value the
+        list does not hold, and every lookup with ``fresh``, asks Secret Server instead.
+        """
         hints = filter_hints(scim_filter.ast if scim_filter is not None else None, TEXT_ATTRS)
-        cached = all_users(ctx, load=False)
         if hints is None:
-            return list(all_users(ctx))
+            users = all_users(ctx)
+            return list(users), users
+        # Load the list for a lookup only while lists are cached at all: with SCIM_CACHE_SECONDS = 0 each lookup
+        # asks Secret Server by name (one call) instead of walking every user.
+        cached = None if fresh else all_users(ctx, load=settings.SCIM_CACHE_SECONDS > 0 and
+                                              any(h.kind == "text" for h in hints))
         found: dict[int, object] = {}
+        from_cache = cached is not None
         for hint in hints:
             if hint.kind == "id":
                 if hint.value.isdigit():
                     found.update(self._by_ids(ctx, [int(hint.value)], cached))
             elif hint.kind == "external":
                 found.update(self._by_ids(ctx, ids_by_external_id(ctx.endpoint_id, KIND, hint.value), cached))
-            elif cached is not None:
-                needle = hint.value.casefold()
-                found.update({u.id: u for u in cached if any(needle in (v or "").casefold() for v in (
-                    u.user_name, u.display_name, u.email_address))})
+            elif cached is not None and cached.matching(hint.value):
+                found.update({u.id: u for u in cached.matching(hint.value)})
             else:
+                from_cache = False
                 with secret_server(ctx):
                     found.update({u.id: u for u in ctx.client.search_users(search_text=hint.value,
                                                                            include_inactive=True)})
-        return list(found.values())
+        return list(found.values()), cached if from_cache else None
 
     def _by_ids(self, ctx: ScimContext, ids, cached) -> dict:
         if cached is not None:
@@ -125,8 +226,34 @@ class UserStore:
         return out
 
     def search(self, ctx: ScimContext, search_request):
-        candidates = self._candidates(ctx, search_request.filter)
-        extras = extras_for(ctx.endpoint_id, KIND, [u.id for u in candidates])
+        """Lists and filters. ``groups`` only when ``attributes`` asks for it (one Secret Server call per user
+        of the page, after paging): a list or a lookup by userName (Okta, Entra) costs no extra call.
+
+        A lookup (hinted filter) answered from the cached list that matches nothing is asked again of
+        Secret Server: "no such user" is never stale (a user created there directly is found at once)."""
+        if _mentions_groups(search_request.filter) or _mentions_groups(search_request.sort_by):
+            raise InvalidFilterException(detail=MSG_GROUPS_FILTER)
+        candidates, cached = self._candidates(ctx, search_request.filter)
+        hinted = search_request.filter is not None and \
+            filter_hints(search_request.filter.ast, TEXT_ATTRS) is not None
+        if cached is not None and not hinted:  # the whole list: its visible users are worked out once per list
+            extras = cached.extras(ctx.endpoint_id)
+            page = page_of(search_request, cached.visible(ctx.endpoint_id), lambda u: self.build(u, extras.get(u.id)))
+        else:
+            page = self._page(ctx, search_request, candidates, cached)
+            if page.total == 0 and cached is not None:
+                page = self._page(ctx, search_request, self._candidates(ctx, search_request.filter, fresh=True)[0],
+                                  None)
+        if wants_groups(search_request, by_default=False):
+            for resource in page.resources:
+                resource.groups = self.groups_of(ctx, int(resource.id)) or None  # validated on assignment
+        return page
+
+    def _page(self, ctx: ScimContext, search_request, candidates, cached: UserList | None):
+        if cached is not None:
+            extras = cached.extras(ctx.endpoint_id)
+        else:
+            extras = extras_for(ctx.endpoint_id, KIND, [u.id for u in candidates])
         visible = sorted((u for u in candidates if user_visible(u, extras.get(u.id))), key=lambda u: u.id)
         return page_of(search_request, visible, lambda u: self.build(u, extras.get(u.id)))
 
@@ -228,6 +355,27 @@ class UserStore:
             audit.after = {"enabled": False, "deletedThroughScim": True}
         lists_invalidate("users")
         ctx.memo.pop((KIND, str(resource_id)), None)
+
+
+def _attribute_names(paths) -> set[str]:
+    return {str(p).lower().rsplit(":", 1)[-1].split(".")[0] for p in paths or []}
+
+
+def wants_groups(parameters, *, by_default: bool) -> bool:
+    """Whether a read serves ``groups``: asked in ``attributes``, or (``by_default``, single reads) not
+    left out by ``attributes``/``excludedAttributes``. ``None`` (the handler's internal read): never."""
+    if parameters is None:
+        return False
+    if "groups" in _attribute_names(getattr(parameters, "excluded_attributes", None)):
+        return False
+    attributes = getattr(parameters, "attributes", None)
+    if attributes:
+        return "groups" in _attribute_names(attributes)
+    return by_default
+
+
+def _mentions_groups(expression) -> bool:
+    return expression is not None and re.search(r"(^|[^a-z])groups([^a-z]|$)", str(expression), re.I) is not None
 
 
 def _created(write):

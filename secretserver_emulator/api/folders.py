@@ -287,12 +287,18 @@ def _own_permissions(state, folder, break_inheritance: bool):
     set_inheritance(state, folder, False)
 
 
+def _folder_permission(state, permission_id: int) -> dict:
+    """The folder permission row, or 404 (before any access check, as for the other by-id routes)."""
+    row = state.folderPermissions.get(permission_id)
+    if not row:
+        raise not_found("FolderPermission", permission_id)
+    return row
+
+
 @route("GET", "/api/v1/folder-permissions/{id:int}")
 def read_permission(ctx, id):
     """EXTENSION (SPEC lists it): one FolderPermissionModel; needs View on the folder."""
-    row = ctx.state.folderPermissions.get(id)
-    if not row:
-        raise not_found("FolderPermission", id)
+    row = _folder_permission(ctx.state, id)
     access.require_folder(ctx.state, ctx.user, row["folderId"], "View")
     return permission_model(ctx.state, row, False)
 
@@ -302,9 +308,7 @@ def update_permission(ctx, id):
     """EXTENSION (body UNCONFIRMED): {id?, folderAccessRoleName?, secretAccessRoleName?} -> FolderPermissionModel.
     Needs Owner on the folder."""
     state, data = ctx.state, ctx.data()
-    row = state.folderPermissions.get(id)
-    if not row:
-        raise not_found("FolderPermission", id)
+    row = _folder_permission(state, id)
     errors = {}
     if data.get("id") is not None and as_int(data.get("id")) != id:
         errors["id"] = "The id in the body must match the URL."
@@ -327,9 +331,7 @@ def update_permission(ctx, id):
 
 @route("DELETE", "/api/v1/folder-permissions/{id:int}")
 def delete_permission(ctx, id):
-    row = ctx.state.folderPermissions.get(id)
-    if not row:
-        raise not_found("FolderPermission", id)
+    row = _folder_permission(ctx.state, id)
     access.require_folder(ctx.state, ctx.user, row["folderId"], "Owner")
     del ctx.state.folderPermissions[id]
     return deleted(id, "FolderPermission")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..http import ApiError, as_int, deleted, invalid, iso, not_found, page
 from ..router import route
 from ..state import LOCAL_DOMAIN
-from .users import USER_READERS, bool_field, domain_name, get_user, require
+from .users import USER_READERS, bool_field, domain_field, domain_name, get_user, require, text_field
 
 GROUP_READERS = ("View Groups", "Administer Groups")
 GROUP_ADMINS = ("Administer Groups",)
@@ -86,18 +86,7 @@ def _editable(group, what: str):
 
 
 def _name(data, errors, required=True):
-    name = data.get("name")
-    if name is None or (isinstance(name, str) and not name.strip()):
-        if required:
-            errors["name"] = "The Name field is required."
-        return None
-    if not isinstance(name, str):
-        errors["name"] = "The Name field must be a string."
-        return None
-    name = name.strip()
-    if len(name) > MAX_GROUP_NAME:
-        errors["name"] = f"The Name field must be at most {MAX_GROUP_NAME} characters."
-    return name
+    return text_field(data, "name", errors, "Name", required, max_length=MAX_GROUP_NAME)
 
 
 # ---- reads -------------------------------------------------------------------------------
@@ -163,11 +152,7 @@ def create_group(ctx):
     errors = {}
     name = _name(data, errors)
     enabled = bool_field(data, "enabled", errors, True)
-    domain_id = as_int(data.get("domainId"), LOCAL_DOMAIN)
-    if domain_id in (0, None):
-        domain_id = LOCAL_DOMAIN
-    if domain_id != LOCAL_DOMAIN and domain_id not in state.domains:
-        errors["domainId"] = f"Domain {domain_id} not found."
+    domain_id = domain_field(state, data, errors)
     fail = data.get("failWhenNameExists")
     fail = fail is True or (isinstance(fail, str) and fail.lower() == "true")
     if errors:

@@ -92,7 +92,9 @@ def _password_errors(state, password, errors, user=None):
         errors["password"] = broken
 
 
-def _text(data, key, errors, label, required):
+def text_field(data, key, errors, label, required, *, max_length=MAX_NAME):
+    """A trimmed string from the body (None when absent or invalid); problems go to ``errors`` with
+    Secret Server's field messages."""
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -102,8 +104,8 @@ def _text(data, key, errors, label, required):
         errors[key] = f"The {label} field must be a string."
         return None
     value = value.strip()
-    if len(value) > MAX_NAME:
-        errors[key] = f"The {label} field must be at most {MAX_NAME} characters."
+    if len(value) > max_length:
+        errors[key] = f"The {label} field must be at most {max_length} characters."
     return value
 
 
@@ -115,6 +117,17 @@ def _email(data, errors):
         errors["emailAddress"] = "The EmailAddress field is not a valid e-mail address."
         return None
     return email.strip()
+
+
+def domain_field(state, data, errors) -> int:
+    """The ``domainId`` of a create body: absent, 0 or null is the local domain; an unknown domain is a
+    validation error (the id is still returned, so the other fields are checked too)."""
+    domain_id = as_int(data.get("domainId"), LOCAL_DOMAIN)
+    if domain_id in (0, None):
+        domain_id = LOCAL_DOMAIN
+    if domain_id != LOCAL_DOMAIN and domain_id not in state.domains:
+        errors["domainId"] = f"Domain {domain_id} not found."
+    return domain_id
 
 
 def bool_field(data, key, errors, default=None):
@@ -186,16 +199,12 @@ def create_user(ctx):
     state, data = ctx.state, ctx.data()
     require(state, ctx.user, USER_ADMINS)
     errors = {}
-    name = _text(data, "userName", errors, "UserName", True)
-    display = _text(data, "displayName", errors, "DisplayName", True)
+    name = text_field(data, "userName", errors, "UserName", True)
+    display = text_field(data, "displayName", errors, "DisplayName", True)
     email = _email(data, errors)
     enabled = bool_field(data, "enabled", errors, True)
     app_account = bool_field(data, "isApplicationAccount", errors, False)
-    domain_id = as_int(data.get("domainId"), LOCAL_DOMAIN)
-    if domain_id in (0, None):
-        domain_id = LOCAL_DOMAIN
-    if domain_id != LOCAL_DOMAIN and domain_id not in state.domains:
-        errors["domainId"] = f"Domain {domain_id} not found."
+    domain_id = domain_field(state, data, errors)
     if domain_id == LOCAL_DOMAIN:
         _password_errors(state, data.get("password"), errors)
     if errors:
@@ -227,7 +236,7 @@ def update_user(ctx, id):
         errors["id"] = "The id in the body must match the URL."
     changes = {}
     if data.get("displayName") is not None:
-        changes["displayName"] = _text(data, "displayName", errors, "DisplayName", True)
+        changes["displayName"] = text_field(data, "displayName", errors, "DisplayName", True)
     if data.get("emailAddress") is not None:
         changes["emailAddress"] = _email(data, errors)
     for key in ("enabled", "isLockedOut", "isApplicationAccount"):

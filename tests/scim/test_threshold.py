@@ -135,3 +135,23 @@ def test_threshold_reached_while_secret_server_refuses_the_setting_still_stops_s
     assert disabled_in_secret_server(ss_app, connector) and threshold.disable_pending() is None
     set_settings(connector_disabled=False)
     assert scim.get("/v2/Users/5").status_code == 200
+
+
+def test_the_application_account_failing_to_sign_in_counts_toward_the_threshold(scim, ss, ss_app, connector,
+                                                                                set_settings, admin_client):
+    """An expired application-account password is an upstream failure the connector cannot fix by itself:
+    it counts, the threshold disables SCIM, and Home/Messages say why (the administrator's next step)."""
+    set_settings(error_threshold=2)
+    assert scim.get("/v2/Users/5").status_code == 200  # token and settings warm
+    ss.expire_password("scim-app")
+    ss.revoke_tokens("scim-app")  # its token is refused; signing in again fails: the password expired
+    for _ in range(2):
+        response = scim.get("/v2/Users/5")
+        assert response.status_code == 503
+    assert failures_current() == 0  # the crossing took its count away
+    reason = AuditEvent.objects.get(action="scim.connector.disabled")
+    assert "application account" in reason.message  # the Secret Server write failed too: pending, audited as error
+    assert scim.get("/v2/Users/5").status_code == 503
+    assert "disabled" in scim.get("/v2/Users/5").json_body["detail"]
+    messages = admin_client.get("/messages/").content
+    assert b"application account" in messages

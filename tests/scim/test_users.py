@@ -270,7 +270,10 @@ def test_secret_server_calls_per_request(scim, ss):
     scim.get('/v2/Users?filter=' + quote('userName eq "bob"'))
     assert ss_calls(ss) == ["GET /api/v1/users"]
     ss.clear_requests()
-    scim.get(f"/v2/Users/{created['id']}")
+    scim.get(f"/v2/Users/{created['id']}")  # the user, then its groups (readOnly "groups", RFC 7643 §4.1.2)
+    assert ss_calls(ss) == [f"GET /api/v1/users/{created['id']}", f"GET /api/v1/users/{created['id']}/groups"]
+    ss.clear_requests()
+    scim.get(f"/v2/Users/{created['id']}?excludedAttributes=groups")
     assert ss_calls(ss) == [f"GET /api/v1/users/{created['id']}"]
     ss.clear_requests()
     scim.patch(f"/v2/Users/{created['id']}", [{"op": "replace", "value": {"active": False}}])
@@ -317,6 +320,122 @@ def test_user_enabled_again_in_secret_server_is_back_and_stays_back(scim, ss_adm
 
 def test_secret_server_calls_header_for_benchmarks(scim, settings):
     settings.SCIM_EXPOSE_SS_CALLS = True
-    assert scim.get("/v2/Users/5")["X-Secret-Server-Calls"] == "1"
+    assert scim.get("/v2/Users/5")["X-Secret-Server-Calls"] == "2"  # the user and its groups
+    assert scim.get("/v2/Users/5?attributes=userName")["X-Secret-Server-Calls"] == "1"
     settings.SCIM_EXPOSE_SS_CALLS = False
     assert "X-Secret-Server-Calls" not in scim.get("/v2/Users/5")
+
+
+# --- groups (readOnly, RFC 7643 §4.1.2) ---------------------------------------------------------------------
+def _group(scim, name, member_ids):
+    from tests.scim.conftest import GROUP_SCHEMA
+
+    response = scim.post("/v2/Groups", {"schemas": [GROUP_SCHEMA], "displayName": name,
+                                        "members": [{"value": m} for m in member_ids]})
+    assert response.status_code == 201, response.json_body
+    return response.json_body["id"]
+
+
+def test_a_single_user_read_carries_its_groups_without_everyone_or_personal_groups(scim, ss, ss_admin):
+    created = new_user(scim)
+    other = new_user(scim, user_name="other@corp.local")
+    team = _group(scim, "Team A", [created["id"]])
+    ops = _group(scim, "Ops", [created["id"], other["id"]])
+    _group(scim, "Not hers", [other["id"]])
+    body = scim.get(f"/v2/Users/{created['id']}").json_body
+    assert [(g["value"], g["display"], g["type"]) for g in body["groups"]] == sorted(
+        [(team, "Team A", "direct"), (ops, "Ops", "direct")], key=lambda g: int(g[0]))
+    assert body["groups"][0]["$ref"].endswith(f"/v2/Groups/{body['groups'][0]['value']}")
+    everyone = [m.group_name for m in ss_admin.user_groups(int(created["id"]))]
+    assert "Everyone" in everyone  # Secret Server lists it; SCIM does not
+    assert all(g["display"] not in ("Everyone", created["userName"]) for g in body["groups"])
+    # the same groups the Groups resource serves
+    served = scim.get(f"/v2/Groups?filter=members.value eq \"{created['id']}\"").json_body["Resources"]
+    assert sorted(g["id"] for g in served) == sorted(g["value"] for g in body["groups"])
+
+
+def test_a_user_without_groups_has_no_groups_attribute(scim):
+    created = new_user(scim)
+    assert "groups" not in scim.get(f"/v2/Users/{created['id']}").json_body
+
+
+def test_groups_in_lists_only_when_asked_and_then_one_call_per_user_of_the_page(scim, ss):
+    created = new_user(scim)
+    team = _group(scim, "Team B", [created["id"]])
+    lookup = '/v2/Users?filter=' + quote(f'userName eq "{created["userName"]}"')
+    scim.get(lookup)  # warm the endpoint's cached list
+    ss.clear_requests()
+    plain = scim.get(lookup).json_body
+    assert "groups" not in plain["Resources"][0] and ss_calls(ss) == []  # Okta/Entra lookups: unchanged
+    asked = scim.get(lookup + "&attributes=userName,groups").json_body
+    assert asked["Resources"][0]["groups"] == [{"value": team, "display": "Team B", "type": "direct",
+                                                "$ref": asked["Resources"][0]["groups"][0]["$ref"]}]
+    assert ss_calls(ss) == [f"GET /api/v1/users/{created['id']}/groups"]
+    ss.clear_requests()
+    page = scim.get("/v2/Users?count=2&startIndex=1&attributes=groups").json_body
+    assert len(page["Resources"]) == 2 and len(ss_calls(ss)) == 2  # after paging: the page's users only
+
+
+def test_groups_do_not_change_the_etag_so_if_match_from_a_get_works(scim):
+    created = new_user(scim)
+    _group(scim, "Team C", [created["id"]])
+    read = scim.get(f"/v2/Users/{created['id']}")
+    assert read.json_body["groups"]
+    patched = scim.patch(f"/v2/Users/{created['id']}", [{"op": "replace", "value": {"displayName": "Ada"}}],
+                         headers={"If-Match": read["ETag"]})
+    assert patched.status_code == 200, patched.json_body
+
+
+def test_groups_are_read_only_through_users(scim):
+    created = new_user(scim)
+    patched = scim.patch(f"/v2/Users/{created['id']}", [{"op": "add", "path": "groups", "value": [{"value": "1"}]}])
+    assert patched.status_code == 400 and patched.json_body["scimType"] == "mutability"
+    assert "groups" not in scim.get(f"/v2/Users/{created['id']}").json_body
+
+
+def test_filtering_or_sorting_users_by_groups_is_a_clear_400(scim):
+    for query in ('filter=' + quote('groups.value eq "3"'), "sortBy=groups.value"):
+        response = scim.get(f"/v2/Users?{query}")
+        assert response.status_code == 400 and response.json_body["scimType"] == "invalidFilter", query
+        assert "members.value" in response.json_body["detail"]
+
+
+# --- userName lookups from the endpoint's cached list (bench/scim_throughput.py) ---------------------------
+def _lookup(scim, user_name):
+    return scim.get('/v2/Users?filter=' + quote(f'userName eq "{user_name}"')).json_body
+
+
+def test_lookups_share_one_list_call_and_match_exactly(scim, ss):
+    new_user(scim, user_name="ada@corp.local")
+    ss.clear_requests()
+    first = _lookup(scim, "ADA@corp.local")  # loads the endpoint's list once
+    assert ss_calls(ss) == ["GET /api/v1/users"]
+    ss.clear_requests()
+    again = _lookup(scim, "ada@corp.local")
+    other = _lookup(scim, "bob")
+    assert ss_calls(ss) == []  # both answered from the cached list
+    assert first["totalResults"] == again["totalResults"] == other["totalResults"] == 1
+    assert again["Resources"][0]["userName"] == "ada@corp.local" and other["Resources"][0]["userName"] == "bob"
+    assert _lookup(scim, "ada")["totalResults"] == 0  # a part of a name is no match (eq is whole)
+
+
+def test_a_lookup_that_finds_nothing_in_the_cached_list_asks_secret_server(scim, ss, ss_admin):
+    _lookup(scim, "bob")  # the list is cached now
+    ss_admin.create_user("direct@corp.local", "Made in Secret Server", "Direct-Passw0rd!1")
+    ss.clear_requests()
+    found = _lookup(scim, "direct@corp.local")  # created in Secret Server a moment ago: found at once
+    assert found["totalResults"] == 1 and found["Resources"][0]["userName"] == "direct@corp.local"
+    assert ss_calls(ss) == ["GET /api/v1/users"]  # the fresh search by name (the cached list had no match)
+    ss.clear_requests()
+    assert _lookup(scim, "nobody@corp.local")["totalResults"] == 0
+    assert ss_calls(ss) == ["GET /api/v1/users"]  # "no such user" always comes from Secret Server
+
+
+def test_without_list_caching_a_lookup_asks_secret_server_by_name_never_the_whole_list(scim, ss, settings):
+    settings.SCIM_CACHE_SECONDS = 0
+    for name in ("bob", "carol"):
+        ss.clear_requests()
+        assert _lookup(scim, name)["totalResults"] == 1
+        calls = [r for r in ss.requests if not r.path.startswith("/_emulator")]
+        assert [(r.method, r.path) for r in calls] == [("GET", "/api/v1/users")]
+        assert {k.lower(): v for k, v in calls[0].query.items()}.get("filter.searchtext") in (name, [name])

@@ -5,24 +5,12 @@ import pytest
 
 from scim.models import ScimRequestLog
 from scim.pam.schemas import CONTAINER_PERMISSION_SCHEMA, CONTAINER_SCHEMA
+from tests.scim_pam.grants import post_grant
 
 pytestmark = pytest.mark.django_db
 MAPPINGS = [{"type": "Container", "value": "admin", "role": "Owner"},
             {"type": "Container", "value": "editor", "role": "Edit"},
             {"type": "Container", "value": "adder", "role": "Add Secret"}]
-
-
-@pytest.fixture
-def mapped(endpoint):
-    from connector.services.endpoints import endpoint_update
-
-    endpoint_update(endpoint.endpoint.ss_secret_id, permission_mappings=MAPPINGS)
-    return endpoint
-
-
-@pytest.fixture
-def alice(ss_app):
-    return next(u for u in ss_app.search_users("alice") if u.user_name == "alice")
 
 
 def _container(scim, name, parent=None):
@@ -35,12 +23,8 @@ def _container(scim, name, parent=None):
 
 
 def _grant(scim, container, rights, *, user=None, group=None):
-    body = {"schemas": [CONTAINER_PERMISSION_SCHEMA], "container": {"value": container}, "rights": rights}
-    if user is not None:
-        body["user"] = {"value": str(user)}
-    if group is not None:
-        body["group"] = {"value": str(group)}
-    return scim.post("/v2/ContainerPermissions", body)
+    return post_grant(scim, "ContainerPermissions", CONTAINER_PERMISSION_SCHEMA, "container", container, rights,
+                      user=user, group=group)
 
 
 def _own_row(ss_app, folder_id, user_id):
@@ -116,3 +100,8 @@ def test_connector_folder_permissions_are_not_listed(mapped, scim, connector):
     assert all(r["container"]["value"] != str(connector.folder_id) for r in listed["Resources"])
     assert scim.get(f"/v2/ContainerPermissions?filter=container.value eq \"{connector.folder_id}\"").json_body[
         "totalResults"] == 0
+
+
+def test_filter_on_an_absent_container_lists_nothing(mapped, scim):
+    listed = scim.get('/v2/ContainerPermissions?filter=container.value eq "999999"')
+    assert listed.status_code == 200 and listed.json_body["totalResults"] == 0

@@ -7,24 +7,12 @@ import pytest
 
 from scim.models import ScimRequestLog
 from scim.pam.schemas import CONTAINER_SCHEMA, PRIVILEGED_DATA_PERMISSION_SCHEMA
+from tests.scim_pam.grants import post_grant
 
 pytestmark = pytest.mark.django_db
 MAPPINGS = [{"type": "PrivilegedData", "value": "admin", "role": "Owner"},
             {"type": "PrivilegedData", "value": "reader", "role": "View"},
             {"type": "PrivilegedData", "value": "lister", "role": "List"}]
-
-
-@pytest.fixture
-def mapped(endpoint):
-    from connector.services.endpoints import endpoint_update
-
-    endpoint_update(endpoint.endpoint.ss_secret_id, permission_mappings=MAPPINGS)
-    return endpoint
-
-
-@pytest.fixture
-def alice(ss_app):
-    return next(u for u in ss_app.search_users("alice") if u.user_name == "alice")
 
 
 @pytest.fixture
@@ -35,13 +23,8 @@ def secret(scim, ss_app):
 
 
 def _grant(scim, secret_id, rights, *, user=None, group=None):
-    body = {"schemas": [PRIVILEGED_DATA_PERMISSION_SCHEMA], "privilegedData": {"value": str(secret_id)},
-            "rights": rights}
-    if user is not None:
-        body["user"] = {"value": str(user)}
-    if group is not None:
-        body["group"] = {"value": str(group)}
-    return scim.post("/v2/PrivilegedDataPermissions", body)
+    return post_grant(scim, "PrivilegedDataPermissions", PRIVILEGED_DATA_PERMISSION_SCHEMA, "privilegedData",
+                      secret_id, rights, user=user, group=group)
 
 
 def _row(ss_app, secret_id, user_id):
@@ -87,3 +70,8 @@ def test_the_connectors_secrets_are_out_of_reach(mapped, scim, connector, alice)
     assert listed.json_body["totalResults"] == 0
     everything = scim.get("/v2/PrivilegedDataPermissions?count=1000").json_body
     assert all(r["privilegedData"]["value"] != str(connector.scim_secret_id) for r in everything["Resources"])
+
+
+def test_filter_on_absent_privileged_data_lists_nothing(mapped, scim):
+    listed = scim.get('/v2/PrivilegedDataPermissions?filter=privilegedData.value eq "999999"')
+    assert listed.status_code == 200 and listed.json_body["totalResults"] == 0

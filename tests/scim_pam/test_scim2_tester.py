@@ -1,6 +1,6 @@
 """scim2-tester's compliance check over every resource type the service serves, PAM ones included.
 
-The same in-process setup as tests/scim_replays/test_scim2_tester.py (its fixtures reused, not copied):
+The same in-process setup as tests/scim_replays/test_scim2_tester.py (tests/scim_replays/scim2_checks.py):
 User and Group are checked there; here Container and ContainerPermission get the full run (create, read,
 query, replace, patch add/replace/remove, delete) and every check must be SUCCESS.
 
@@ -20,15 +20,20 @@ query, replace, patch add/replace/remove, delete) and every check must be SUCCES
 from __future__ import annotations
 
 import pytest
-from django.core.wsgi import get_wsgi_application
-from scim2_client.engines.wsgi import WSGISCIMClient
 from scim2_models import ScimProvider
-from scim2_tester import Status, check_server
+from scim2_tester import check_server
 
 from scim.pam.schemas import CONTAINER_PERMISSION_SCHEMA, PRIVILEGED_DATA_PERMISSION_SCHEMA
 from scim.provider import POLICY, RESOURCE_TYPES, SCHEMAS
 from tests.scim_replays.conftest import configured_connector, scim_token  # noqa: F401
-from tests.scim_replays.test_scim2_tester import RESOURCE_CHECKS, _describe, uuid_passwords_allowed  # noqa: F401
+from tests.scim_replays.scim2_checks import (  # noqa: F401 (fixtures)
+    assert_all_success,
+    assert_resource_checks_succeed,
+    connection_kept_open,
+    describe,
+    in_process_client,
+    uuid_passwords_allowed,
+)
 
 
 def _user_granting(schema):
@@ -53,25 +58,16 @@ def _user_granting(schema):
 @pytest.fixture
 def pam_client(scim_token, uuid_passwords_allowed):  # noqa: F811
     provider = ScimProvider.from_discovery([_user_granting(s) for s in SCHEMAS], RESOURCE_TYPES, policy=POLICY)
-    return WSGISCIMClient(get_wsgi_application(), base_url="http://localhost/v2", provider=provider,
-                          headers={"Authorization": f"Bearer {scim_token}"})
+    return in_process_client(scim_token, provider)
 
 
 @pytest.mark.parametrize("resource_type", ["Container", "ContainerPermission"])
 def test_check_server_reports_every_check_success(pam_client, resource_type):
-    results = check_server(pam_client, resource_types=[resource_type])
-    ran = {r.title for r in results if r.resource_type == resource_type}
-    assert ran >= RESOURCE_CHECKS, f"scim2-tester did not run {sorted(RESOURCE_CHECKS - ran)} on " \
-        f"{resource_type}:\n" + "\n".join(_describe(r) for r in results)
-    failing = [r for r in results if r.status is not Status.SUCCESS]
-    assert not failing, f"{len(failing)} of {len(results)} checks are not SUCCESS:\n" + \
-        "\n".join(_describe(r) for r in failing)
+    assert_resource_checks_succeed(check_server(pam_client, resource_types=[resource_type]), resource_type)
 
 
 def test_discovery_checks_over_every_served_type(scim_token, uuid_passwords_allowed):  # noqa: F811
-    client = WSGISCIMClient(get_wsgi_application(), base_url="http://localhost/v2",
-                            headers={"Authorization": f"Bearer {scim_token}"})
-    results = [r for r in check_server(client, include_tags={"discovery"}) if "tag filtering" not in (r.reason or "")]
-    assert len(results) >= 5, "the discovery checks did not run:\n" + "\n".join(_describe(r) for r in results)
-    failing = [r for r in results if r.status is not Status.SUCCESS]
-    assert not failing, "\n".join(_describe(r) for r in failing)
+    results = [r for r in check_server(in_process_client(scim_token), include_tags={"discovery"})
+               if "tag filtering" not in (r.reason or "")]
+    assert len(results) >= 5, "the discovery checks did not run:\n" + "\n".join(describe(r) for r in results)
+    assert_all_success(results)

@@ -11,46 +11,21 @@ checker found unsupported), and certainly not ERROR/CRITICAL.
 from __future__ import annotations
 
 import pytest
-from django.core.wsgi import get_wsgi_application
-from scim2_client.engines.wsgi import WSGISCIMClient
-from scim2_tester import Status, check_server
+from scim2_tester import check_server
 
-
-# What scim2-tester 0.5.2 runs on each resource type; a run that silently loses one of them must fail.
-RESOURCE_CHECKS = {"object_creation", "object_query", "object_query_without_id", "object_query_with_attributes",
-                   "object_list_with_attributes", "search_with_attributes", "object_replacement",
-                   "check_add_attribute", "check_replace_attribute", "check_remove_attribute", "object_deletion"}
-
-
-def _describe(result) -> str:
-    data = result.data if result.data is None or isinstance(result.data, (str, dict, list)) else repr(result.data)
-    return (f"[{result.status.name}] {result.resource_type or '-'} {result.title}: {result.reason}\n"
-            f"        {str(data)[:500]}")
+from tests.scim_replays.scim2_checks import (  # noqa: F401 (fixtures)
+    assert_resource_checks_succeed,
+    connection_kept_open,
+    in_process_client,
+    uuid_passwords_allowed,
+)
 
 
 @pytest.fixture
-def uuid_passwords_allowed(ss):
-    """Secret Server's local password policy is an administrator's setting (Admin > Configuration > Local
-    User Passwords). scim2-tester fills ``password`` with random UUIDs, which have no upper-case letter, so
-    this Secret Server is configured not to require one; the rest of the policy (length, lower case, digit,
-    symbol) stays. Without this the checks would only show Secret Server refusing the tester's passwords
-    (correctly: 400 invalidValue), not how the SCIM service behaves. ``ss`` restores the seed's policy."""
-    policy = dict(ss.state.settings.get("passwordPolicy", {}))
-    ss.state.settings["passwordPolicy"] = {**policy, "passwordRequireUppercase": False}
-
-
-@pytest.fixture
-def scim_client(scim_token, uuid_passwords_allowed):
-    return WSGISCIMClient(get_wsgi_application(), base_url="http://localhost/v2",
-                          headers={"Authorization": f"Bearer {scim_token}"})
+def scim_client(scim_token, uuid_passwords_allowed):  # noqa: F811
+    return in_process_client(scim_token)
 
 
 @pytest.mark.parametrize("resource_type", ["User", "Group"])
 def test_check_server_reports_every_check_success(scim_client, resource_type):
-    results = check_server(scim_client, resource_types=[resource_type])
-    ran = {r.title for r in results if r.resource_type == resource_type}
-    assert ran >= RESOURCE_CHECKS, f"scim2-tester did not run {sorted(RESOURCE_CHECKS - ran)} on " \
-        f"{resource_type}:\n" + "\n".join(_describe(r) for r in results)
-    failing = [r for r in results if r.status is not Status.SUCCESS]
-    assert not failing, f"{len(failing)} of {len(results)} checks are not SUCCESS:\n" + \
-        "\n".join(_describe(r) for r in failing)
+    assert_resource_checks_succeed(check_server(scim_client, resource_types=[resource_type]), resource_type)
