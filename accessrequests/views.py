@@ -20,7 +20,8 @@ from accessrequests.services import access_request_sync
 from connector.access import staff_required
 from connector.messages import MSG_SYNC_UNAVAILABLE_PREFIX, MSG_UNAVAILABLE
 from connector.services.connection import connector_is_configured
-from connector.listing import audited_csv_export, keyset_list_context, keyset_page_or_first, requested_sort
+from connector.listing import (audited_csv_export, keyset_list_context, keyset_page_or_first, local_stamp,
+                               requested_sort)
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,10 @@ def _sync_history() -> str | None:
     """
     if not connector_is_configured():
         return None
-    if not cache.add(SYNC_THROTTLE_KEY, True, SYNC_THROTTLE_SECONDS):
-        return SYNC_UNAVAILABLE if cache.get(SYNC_FAILED_KEY) else None
+    state = cache.get_many([SYNC_THROTTLE_KEY, SYNC_FAILED_KEY])  # inside the window: one cache round trip
+    if SYNC_THROTTLE_KEY in state or not cache.add(SYNC_THROTTLE_KEY, True, SYNC_THROTTLE_SECONDS):
+        return SYNC_UNAVAILABLE if state.get(SYNC_FAILED_KEY) or (
+            SYNC_THROTTLE_KEY not in state and cache.get(SYNC_FAILED_KEY)) else None
     try:
         access_request_sync()
     except Exception as exc:  # any failure of the remote side; the page still shows the mirror
@@ -50,20 +53,19 @@ def _sync_history() -> str | None:
     return None
 
 
-def _local(value, fmt="%Y-%m-%d %H:%M") -> str:
-    return timezone.localtime(value).strftime(fmt) if value else ""
-
-
 def _rows(page) -> list[dict]:
     """Table cells formatted once in Python: 50 rows of template filters and {% url %} tags cost more
     than the query itself."""
     base = reverse("accessrequests:detail", args=[0])[:-2]
+    zone = timezone.get_current_timezone()
     return [{
-        "url": f"{base}{ar.pk}/", "iso": ar.requested_at.isoformat(), "requested": _local(ar.requested_at),
+        "url": f"{base}{ar.pk}/", "iso": ar.requested_at.isoformat(),
+        "requested": local_stamp(ar.requested_at, zone),
         "requester": ar.requester_name, "status": ar.status, "status_class": ar.status.lower(),
         "comment": ar.comment if len(ar.comment) <= 80 else ar.comment[:79] + "…",
         "reviewer": ar.reviewer_name or "—",
-        "window": f"{_local(ar.window_start)} – {_local(ar.window_end)}" if ar.window_start else "—",
+        "window": (f"{local_stamp(ar.window_start, zone)} – {local_stamp(ar.window_end, zone)}"
+                   if ar.window_start else "—"),
     } for ar in page.rows]
 
 

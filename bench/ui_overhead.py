@@ -5,7 +5,7 @@ list at 0/200/1,000 endpoints and throughput at concurrency 16 — this tree sid
 
 Both variants run in the same invocation, each exactly as deployed: gunicorn (4 workers, DEBUG off) with
 PostgreSQL (databases ``bench_ui_base`` / ``bench_ui_after`` on 127.0.0.1:5432, user postgres, created and
-dropped here; never the test suite's ``test``) and Redis (DB 14, one key prefix per variant), each against its
+dropped here; never the test suite's ``test``) and Redis (DB 14 for the baseline, DB 15 for this tree), each against its
 own Secret Server emulator process started from its own tree. The baseline is ``git archive <ref>`` of this
 repository unpacked in a temporary directory (default ``main``). Everything listens on 127.0.0.1, every loop is
 bounded, and every process started here is stopped at the end (also on Ctrl-C).
@@ -81,7 +81,10 @@ class Variant:
     def env(self, pg_base: str, redis_url: str) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
         env.update({
-            "DATABASE_URL": f"{pg_base}/{self.db}", "CACHE_URL": f"{redis_url}?key_prefix={self.cache_prefix}",
+            # Each variant on its own Redis database: django-environ does not turn ``?key_prefix=`` into
+            # KEY_PREFIX, so a shared database made both variants share every cache key (bootstrap version,
+            # endpoint refresh window, Secret Server status), and one variant's refresh hid the other's.
+            "DATABASE_URL": f"{pg_base}/{self.db}", "CACHE_URL": redis_url,
             "DEBUG": "false", "SECRET_KEY": "bench-ui-overhead-key-0123456789-abcdefghijklmnopqrstuvwxyz",
             "AUDIT_HMAC_KEY": "bench-audit-key", "CONNECTOR_ENCRYPTION_KEY": "bench-encryption-key",
             "SESSION_COOKIE_SECURE": "false", "SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "127.0.0.1",
@@ -105,7 +108,7 @@ def baseline_tree(ref: str, into: Path) -> Path:
 def pg_recreate(pg_admin: str, name: str, drop_only: bool = False) -> None:
     import psycopg
 
-    assert re.fullmatch(r"bench_ui_[a-z]+", name), name  # never anyone else's database
+    assert re.fullmatch(r"bench_ui_[a-z0-9_]+", name), name  # never anyone else's database
     with psycopg.connect(pg_admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
@@ -321,25 +324,36 @@ def main(argv=None) -> int:
     parser.add_argument("--endpoints", default="0,200,1000")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14",
+                        help="the baseline's Redis database: flushed before and after the run")
+    parser.add_argument("--redis-after", default="redis://127.0.0.1:6379/15",
+                        help="this tree's Redis database (not the baseline's): flushed before and after the run")
+    parser.add_argument("--db-prefix", default="bench_ui",
+                        help="database names are <prefix>_base and <prefix>_after (must start with bench_ui)")
     args = parser.parse_args(argv)
     args.load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    threading.Timer(DEADLINE_SECONDS, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    deadline = threading.Timer(DEADLINE_SECONDS, lambda: os.kill(os.getpid(), signal.SIGINT))
+    deadline.daemon = True  # must not keep the finished run alive for an hour
+    deadline.start()
 
     tmp = Path(tempfile.mkdtemp(prefix="ui-overhead-"))
-    variants = [Variant("base", baseline_tree(args.baseline_ref, tmp / "base"), "bench_ui_base", "bench-ui-base"),
-                Variant("after", ROOT, "bench_ui_after", "bench-ui-after")]
+    variants = [Variant("base", baseline_tree(args.baseline_ref, tmp / "base"), f"{args.db_prefix}_base",
+                        "bench-ui-base"),
+                Variant("after", ROOT, f"{args.db_prefix}_after", "bench-ui-after")]
     pg_admin = f"{args.pg}/postgres"
     import redis
 
-    redis.Redis.from_url(args.redis).flushdb()
+    assert args.redis != args.redis_after, "each variant needs its own Redis database"
+    redis_urls = {"base": args.redis, "after": args.redis_after}
+    for url in redis_urls.values():
+        redis.Redis.from_url(url).flushdb()
     results: dict = {}
     signins: dict = {}
     listing: dict = {}
     try:
         for v in variants:
             print(f"starting {v.name} ({v.tree})", flush=True)
-            start_variant(v, args.pg, pg_admin, args.redis, args.workers)
+            start_variant(v, args.pg, pg_admin, redis_urls[v.name], args.workers)
         emus = {v.name: Emulator(v.emulator_url) for v in variants}
         for v in variants:  # sign-ins on a fresh connector: first-ever, then known
             emu = emus[v.name]
@@ -370,8 +384,9 @@ def main(argv=None) -> int:
         for v in variants:
             stop_variant(v, pg_admin)
         shutil.rmtree(tmp, ignore_errors=True)
-        with contextlib.suppress(Exception):
-            redis.Redis.from_url(args.redis).flushdb()
+        for url in redis_urls.values():
+            with contextlib.suppress(Exception):
+                redis.Redis.from_url(url).flushdb()
 
     report(args, results, signins, listing)
     return 0

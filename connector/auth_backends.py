@@ -9,11 +9,11 @@ healthchecks' shape: ``authenticate`` returns the user or ``None`` and delegates
 ``connector.services.signin.signin_check``; the outcome is left on ``request.signin_outcome`` so the form
 can show the exact message (pending, denied with the reviewer's comment, expired password...).
 """
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.auth.backends import BaseBackend
 
 from connector.services.signin import signin_check
+from connector.services.user_memo import user_by_pk
 
 
 READ_ONLY_APPS = ("connector", "accessrequests")
@@ -43,5 +43,6 @@ class SecretServerBackend(BaseBackend):
         return any(perm.startswith(f"{app_label}.") for perm in self.get_all_permissions(user_obj))
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.filter(pk=user_id).first()
+        """Per process, re-read when any user changes or after 60 s (connector/services/user_memo.py)."""
+        user = user_by_pk(user_id)
         return user if user is not None and user.is_active else None

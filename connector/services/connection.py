@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import threading
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,6 +17,7 @@ from connector.errors import NotConfigured
 from connector.messages import MSG_NOT_CONFIGURED
 from connector.models import ConnectorBootstrap
 from connector.secretserver import SecretServerClient
+from connector.services.shared_versions import BOOTSTRAP_VERSION_KEY, shared_version, version_bump
 
 NOT_CONFIGURED_MESSAGE = MSG_NOT_CONFIGURED
 WEB_PASSWORD_TEMPLATE_ID = 9
@@ -50,8 +50,7 @@ def is_connector_secret(summary, bootstrap: ConnectorBootstrap) -> bool:
         bootstrap.hostname or None)
 
 
-BOOTSTRAP_VERSION_KEY = "connector:bootstrap:version"
-BOOTSTRAP_VERSION_SECONDS = 300  # a change made behind the ORM's back (SQL, a restore) is seen within 5 minutes
+# The shared token lives in connector/services/shared_versions.py (read once per request with the others).
 _bootstrap_memo: tuple[str, ConnectorBootstrap | None] | None = None  # (version, record) of this process
 
 
@@ -76,19 +75,15 @@ def bootstrap_get() -> ConnectorBootstrap | None:
 
 def bootstrap_version() -> str:
     """The shared token that changes whenever the bootstrap record does (keys derived caches too)."""
-    version = cache.get(BOOTSTRAP_VERSION_KEY)
-    if version is None:  # evicted or a fresh cache: start a new version (and so re-read everywhere)
-        cache.add(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, BOOTSTRAP_VERSION_SECONDS)
-        version = cache.get(BOOTSTRAP_VERSION_KEY) or ""
-    return version
+    return shared_version(BOOTSTRAP_VERSION_KEY)
 
 
 def bootstrap_cache_invalidate(**_signal_kwargs) -> None:
     """Every worker re-reads the bootstrap record on its next request (now and again after commit)."""
     global _bootstrap_memo
     _bootstrap_memo = None
-    cache.set(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, BOOTSTRAP_VERSION_SECONDS)
-    transaction.on_commit(lambda: cache.set(BOOTSTRAP_VERSION_KEY, uuid.uuid4().hex, BOOTSTRAP_VERSION_SECONDS))
+    version_bump(BOOTSTRAP_VERSION_KEY)
+    transaction.on_commit(lambda: version_bump(BOOTSTRAP_VERSION_KEY))
 
 
 def bootstrap_cache_connect() -> None:

@@ -15,7 +15,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from connector.access import staff_required
-from connector.listing import audited_csv_export, keyset_list_context, keyset_page_or_first, requested_sort
+from connector.listing import (audited_csv_export, keyset_list_context, keyset_page_or_first, local_stamp,
+                               requested_sort)
 from connector.selectors import audit as selectors
 from connector.services import audit_status
 
@@ -26,12 +27,13 @@ def _rows(page) -> list[dict]:
     """Table cells formatted once in Python (cheaper than 50 rows of template filters and {% url %})."""
     base = reverse("connector:audit-detail", args=[0])[:-2]
     rows = []
+    zone = timezone.get_current_timezone()
     for e in page.rows:
         target = " ".join(x for x in (e.target_type, e.target_id) if x)
         if e.target_repr:
             target = f"{target} · {e.target_repr}" if target else e.target_repr
         rows.append({"url": f"{base}{e.seq}/", "seq": e.seq, "iso": e.time.isoformat(),
-                     "time": timezone.localtime(e.time).strftime("%Y-%m-%d %H:%M:%S"),
+                     "time": local_stamp(e.time, zone, seconds=True),
                      "actor": e.actor_name or "—", "action": e.action, "outcome": e.outcome,
                      "outcome_label": e.outcome.capitalize(), "target": target or "—",
                      "source_ip": e.source_ip or "—"})

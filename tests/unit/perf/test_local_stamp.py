@@ -1,0 +1,23 @@
+"""``local_stamp`` (list rows' times without strftime) writes exactly what strftime wrote, in any zone."""
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from connector.listing import local_stamp
+
+ZONES = [UTC, ZoneInfo("Europe/Amsterdam"), ZoneInfo("America/St_Johns"), ZoneInfo("Asia/Kathmandu")]
+TIMES = [datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC) + timedelta(minutes=37 * i) for i in range(40)] + [
+    datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC) + timedelta(days=400), datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize("zone", ZONES, ids=str)
+def test_same_text_as_strftime(zone):
+    for value in TIMES:
+        local = value.astimezone(zone)
+        assert local_stamp(value, zone) == local.strftime("%Y-%m-%d %H:%M")
+        assert local_stamp(value, zone, seconds=True) == local.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_no_time_is_empty():
+    assert local_stamp(None, UTC) == ""
