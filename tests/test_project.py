@@ -1,5 +1,6 @@
 """The project wiring itself: settings from the environment, request ids."""
 import environ
+from django.utils.module_loading import import_string
 import pytest
 from django.conf import settings
 
@@ -8,8 +9,9 @@ def test_it_reads_database_and_cache_from_the_environment():
     env = environ.Env()
     expected_db = env.db("DATABASE_URL", default="sqlite:////x.sqlite3")["ENGINE"]
     assert settings.DATABASES["default"]["ENGINE"] == expected_db
-    expected_cache = env.cache("CACHE_URL", default="locmemcache://")["BACKEND"]
-    assert settings.CACHES["default"]["BACKEND"] == expected_cache
+    expected_cache = import_string(env.cache("CACHE_URL", default="locmemcache://")["BACKEND"])
+    # Redis gets the connector's subclass (one client per connection pool: scimsite/redis_cache.py)
+    assert issubclass(import_string(settings.CACHES["default"]["BACKEND"]), expected_cache)
 
 
 @pytest.mark.django_db
