@@ -37,10 +37,8 @@ from django.urls import NoReverseMatch, reverse
 from connector.access import session_access_get, session_access_set
 from connector.errors import ConnectorError, SecretServerUnavailable
 from connector.messages import MSG_UNAVAILABLE
-from connector.secretserver import SecretServerError
 from connector.services.audit import AuditWriteError, audit_record
 from connector.services.connection import NOT_CONFIGURED_MESSAGE, connector_is_configured
-from connector.services.failures import secretserver_failure
 from connector.services.signin import access_recheck, msg_ended
 from connector.signin_session import IDLE_MINUTES, LAST_ACTIVITY, SIGNED_IN_AT, absolute_max_seconds
 
@@ -165,8 +163,6 @@ class SecretServerUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, SecretServerError):
-            exception = secretserver_failure(exception)
         if not isinstance(exception, SecretServerUnavailable):
             return None
         logger.warning("Secret Server unavailable during %s %s: %s", request.method, request.path,

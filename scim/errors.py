@@ -8,24 +8,9 @@ defined once, here, in the vendor connector's wording where it has one.
 from __future__ import annotations
 
 from scim2_models import (
-    ForbiddenException,
-    InvalidValueException,
     MutabilityException,
-    NotFoundException,
     PayloadTooLargeException,
     SCIMException,
-    UniquenessException,
-)
-
-from connector.secretserver import (
-    AccessDenied,
-    AuthenticationFailed,
-    LoginFailed,
-    NotFound,
-    SecretServerError,
-    Unavailable,
-    UnexpectedResponse,
-    ValidationFailed,
 )
 
 # --- product messages (the vendor's SCIM-side wording, shared/docs/scim.md) ----------------------------
@@ -33,6 +18,13 @@ MSG_ATTRIBUTE_UNIQUE = "Attribute '{0}' MUST be unique"
 MSG_ATTRIBUTE_IMMUTABLE = "Attribute '{0}' is immutable"
 MSG_ATTRIBUTE_REQUIRED = "Attribute '{0}' is required"
 MSG_RESOURCE_NOT_FOUND = "Resource '{0}' not found"
+# a secret Secret Server will not hand over as it stands (PAM reads)
+MSG_SECRET_NEEDS_COMMENT = "The requested Secret requires a comment when viewed; read it in Secret Server."
+MSG_SECRET_NEEDS_APPROVAL = ("The requested Secret requires approval; request access in Secret Server and "
+                             "read it there.")
+MSG_SECRET_NEEDS_CHECKOUT = ("The requested Secret requires check out; SCIM does not check secrets out. "
+                             "Check it out in Secret Server.")
+MSG_SECRET_CHECKED_OUT = "The requested Secret is checked out by another user."
 MSG_NOT_FOUND_OR_DISABLED = "'{0}' not found or disabled"
 MSG_NOT_PERMITTED = "Operation is not permitted based on the supplied authorization"
 MSG_UNKNOWN_SS_ERROR = "Unknown error occurred from Secret Server"
@@ -75,46 +67,6 @@ class TooManyRequestsException(SCIMException):
     def __init__(self, *, retry_after: int = 60, **kw):
         self.retry_after = retry_after
         super().__init__(**kw)
-
-
-def is_upstream_failure(exc: BaseException) -> bool:
-    """Counts toward the error threshold: Secret Server unreachable, 5xx, timeouts, garbage answers, and the
-    application account failing to sign in (password expired or changed, locked, disabled; or its token
-    refused after a fresh sign-in).
-
-    The application account is counted because the connector cannot fix it by itself and every SCIM request
-    fails the same way until an administrator does: the threshold then disables SCIM and Home/Messages show
-    the reason, which is what the administrator needs to see. Not client errors (validation, access denied
-    on one object, not found): an identity provider's bad requests must not disable the service.
-    """
-    return isinstance(exc, (Unavailable, UnexpectedResponse, LoginFailed, AuthenticationFailed))
-
-
-def is_application_account_failure(exc: BaseException) -> bool:
-    """The application account itself cannot sign in or use its token (the threshold's reason says so)."""
-    return isinstance(exc, (LoginFailed, AuthenticationFailed))
-
-
-def scim_error_from_secret_server(exc: SecretServerError, *, resource: str = "") -> SCIMException:
-    """The SCIM error an identity provider gets for a Secret Server failure (never the raw error text)."""
-    if isinstance(exc, NotFound):
-        return NotFoundException(detail=MSG_RESOURCE_NOT_FOUND.format(resource))
-    if isinstance(exc, AccessDenied):
-        return ForbiddenException(detail=MSG_NO_ACCESS)
-    if isinstance(exc, ValidationFailed):
-        reasons = "; ".join(m for messages in exc.field_errors.values() for m in messages)
-        text = reasons or exc.product_message or exc.message
-        if _mentions_existing(text):
-            return UniquenessException(detail=MSG_ATTRIBUTE_UNIQUE.format(resource or "name"))
-        return InvalidValueException(detail=MSG_SS_REFUSED.format(text)[:300])
-    if isinstance(exc, (AuthenticationFailed, LoginFailed)):
-        return ServiceUnavailableException(detail=MSG_UNKNOWN_SS_ERROR)
-    return ServiceUnavailableException(detail=MSG_UNKNOWN_SS_ERROR)
-
-
-def _mentions_existing(text: str) -> bool:
-    lowered = (text or "").lower()
-    return "already exists" in lowered or "already in use" in lowered or "duplicate" in lowered
 
 
 def directory_object_refused(kind: str, attribute: str) -> MutabilityException:

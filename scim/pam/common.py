@@ -32,12 +32,6 @@ MSG_PRINCIPAL_ONE = "Attribute 'user' or 'group' is required (exactly one of the
 MSG_PRINCIPAL_UNKNOWN = "'{0}' not found or disabled"
 MSG_PERMISSION_EXISTS = ("Attribute 'container' MUST be unique per user or group: {0} already has rights on "
                          "container {1}; change them with PUT or PATCH")
-MSG_SECRET_NEEDS_COMMENT = "The requested Secret requires a comment when viewed; read it in Secret Server."
-MSG_SECRET_NEEDS_APPROVAL = ("The requested Secret requires approval; request access in Secret Server and "
-                             "read it there.")
-MSG_SECRET_NEEDS_CHECKOUT = ("The requested Secret requires check out; SCIM does not check secrets out. "
-                             "Check it out in Secret Server.")
-MSG_SECRET_CHECKED_OUT = "The requested Secret is checked out by another user."
 MSG_SENSITIVE_OFF = ("Reading sensitive field values is turned off for this endpoint (an administrator can "
                      "allow it on the endpoint's page).")
 MSG_PRIVILEGED_DATA_WRITES = ("PrivilegedData is written with the vendor's routes: GET /v2/PrivilegedData/Stub, "

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 from scim2_models import ForbiddenException, MutabilityException, NotFoundException
 
-from connector.secretserver import SecretServerError
-from scim.errors import MSG_RESOURCE_NOT_FOUND
-from scim.mapping import weak_etag
-from scim.pam.common import (
-    MSG_PRIVILEGED_DATA_WRITES,
+from scim.errors import (
+    MSG_RESOURCE_NOT_FOUND,
     MSG_SECRET_CHECKED_OUT,
     MSG_SECRET_NEEDS_APPROVAL,
     MSG_SECRET_NEEDS_CHECKOUT,
     MSG_SECRET_NEEDS_COMMENT,
+)
+from scim.mapping import weak_etag
+from scim.pam.common import (
+    MSG_PRIVILEGED_DATA_WRITES,
     cached_listing,
     filter_equalities,
     search_request_normalise,
@@ -75,24 +76,8 @@ def secret_read(ctx: ScimContext, secret_id: int):
     Comment, approval and check-out requirements become 403s that say so; other failures are translated
     as everywhere else.
     """
-    try:
+    with secret_server(ctx, str(secret_id)):
         secret = ctx.client.get_secret(secret_id, no_auto_checkout=True)
-    except SecretServerError as exc:
-        code = (exc.error_code or "").lower()
-        message = None
-        if "approval" in code:
-            message = MSG_SECRET_NEEDS_APPROVAL
-        elif "comment" in code:
-            message = MSG_SECRET_NEEDS_COMMENT
-        elif "checkedoutbyanother" in code:
-            message = MSG_SECRET_CHECKED_OUT
-        elif "checkout" in code:
-            message = MSG_SECRET_NEEDS_CHECKOUT
-        if message is not None:
-            ctx.upstream_succeeded = True
-            raise refuse(ForbiddenException(detail=message)) from None
-        with secret_server(ctx, str(secret_id)):
-            raise
     ctx.upstream_succeeded = True
     return secret
 

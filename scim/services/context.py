@@ -12,8 +12,13 @@ from scim2_models import SCIMException
 
 from connector.secretserver import SecretServerClient, SecretServerError
 from connector.services.audit import audited
-from scim.errors import is_application_account_failure, is_upstream_failure, scim_error_from_secret_server
 from scim.services import threshold
+from scim.services.translate import (
+    is_application_account_failure,
+    is_upstream_failure,
+    scim_error_from_secret_server,
+    secret_restriction,
+)
 
 
 @dataclass
@@ -42,6 +47,8 @@ def secret_server(ctx: ScimContext, resource: str = ""):
         if is_upstream_failure(exc):
             ctx.upstream_failed = True
             threshold.failure_cause_note(application_account=is_application_account_failure(exc))
+        elif secret_restriction(exc) is not None:  # Secret Server answered: the secret needs more than a read
+            ctx.upstream_succeeded = True
         raise _auditable(scim_error_from_secret_server(exc, resource=resource)) from None
     else:
         ctx.upstream_succeeded = True

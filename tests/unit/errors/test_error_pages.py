@@ -4,14 +4,14 @@ from django.test import Client
 from django.urls import path
 
 from connector.access import Role
-from connector.secretserver import Unavailable
+from connector.errors import SecretServerUnavailable
 from tests.helpers import sign_in_as
 
 pytestmark = pytest.mark.django_db
 
 
 def _down(request):
-    raise Unavailable("connect timeout")
+    raise SecretServerUnavailable()  # what a service raises after translating the client's Unavailable
 
 
 def _boom(request):
