@@ -57,3 +57,21 @@ def test_no_function_level_imports_of_project_modules():
                 if any(name.split(".")[0] in PROJECT for name in _imported(node)):
                     offenders.append(f"{path}:{node.lineno}")
     assert offenders == []
+
+
+def test_only_services_and_the_client_import_the_secret_server_client():
+    """Views, API, middleware, SCIM handler and stores get connector/SCIM errors, never client ones."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[3]
+    allowed = ("connector/secretserver/", "connector/services/", "scim/services/", "accessrequests/services.py")
+    offenders = []
+    for package in ("connector", "scim", "accessrequests", "scimsite"):
+        for path in (root / package).rglob("*.py"):
+            relative = path.relative_to(root).as_posix()
+            if relative.startswith(allowed) or "/migrations/" in relative or "/management/" in relative:
+                continue
+            if re.search(r"^\s*(from|import) connector\.secretserver", path.read_text(), re.M):
+                offenders.append(relative)
+    assert offenders == []
