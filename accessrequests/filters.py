@@ -39,7 +39,7 @@ from django.db.models.functions import Lower
 
 from accessrequests.models import AccessRequest, AccessRequestStatus
 from connector.day_filters import NO_ECHO_CHOICE_ERRORS, FromDayFilter, UntilDayFilter
-from connector.fast_forms import FastFilterForm
+from connector.fast_forms import FastFilterForm, FastFilterSet
 from connector.models import SecretServerIdentity
 
 SEARCH_HINT = "Matches words or word beginnings in requester, reviewer, comment and justification."
@@ -52,7 +52,7 @@ FTS_TABLE = "accessrequests_accessrequest_fts"
 SQLITE_DRIVE_LIMIT = 2000
 
 
-class AccessRequestFilterSet(django_filters.FilterSet):
+class AccessRequestFilterSet(FastFilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="Search",
         help_text=SEARCH_HINT, max_length=SEARCH_MAX_LENGTH,

@@ -33,6 +33,9 @@ SORT_LABELS = {
 }
 HISTORY_KEYSET = Keyset(name="history", orders=HISTORY_ORDERS, per_page=50)
 EXPORT_CHUNK = 2000
+# The list page's columns, fetched as named tuples: building 50 model instances cost more than the query.
+LIST_COLUMNS = ("id", "requested_at", "requester_name", "status", "comment", "reviewer_name", "window_start",
+                "window_end")
 EXPORT_COLUMNS = ("ss_request_id", "requester_name", "status", "requested_at", "comment", "reviewer_name",
                   "justification", "reviewed_at", "window_start", "window_end")
 
@@ -42,9 +45,10 @@ def access_request_filterset(data=None) -> AccessRequestFilterSet:
 
 
 def access_request_page(*, filterset: AccessRequestFilterSet, sort: str | None, cursor: str | None) -> KeysetPage:
-    """One page of the filtered history; raises connector.keyset.InvalidCursor for a bad cursor."""
+    """One page of the filtered history as named tuples of LIST_COLUMNS; raises connector.keyset.InvalidCursor
+    for a bad cursor."""
     order = HISTORY_KEYSET.order(sort)
-    return HISTORY_KEYSET.page(filterset.qs.only(*EXPORT_COLUMNS, "id"), order=order, cursor=cursor)
+    return HISTORY_KEYSET.page(filterset.qs.values_list(*LIST_COLUMNS, named=True), order=order, cursor=cursor)
 
 
 def access_request_export_rows(*, filterset: AccessRequestFilterSet, sort: str | None):

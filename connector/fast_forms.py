@@ -9,8 +9,13 @@ for the label / help / errors wrapper of ``components/form_field.html``.
 """
 from __future__ import annotations
 
+import copy
+
+import django_filters
 from django import forms
+from django_filters.filters import FilterMethod, QuerySetRequestMixin
 from django.forms.renderers import DjangoTemplates
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -79,6 +84,54 @@ class FastFilterForm(forms.Form):
     """Base form of the list FilterSets (``Meta.form``): widgets rendered by ``PythonWidgetRenderer``."""
 
     default_renderer = PYTHON_WIDGET_RENDERER
+
+
+def _filter_copy(original):
+    """A per-FilterSet copy of one declared filter: shallow, with its method re-bound to the copy (what
+    ``deepcopy`` achieved for django-filter at five times the cost)."""
+    clone = copy.copy(original)
+    clone.extra = dict(original.extra)
+    if isinstance(original.filter, FilterMethod):
+        clone.filter = FilterMethod(clone)
+    return clone
+
+
+class FastFilterSet(django_filters.FilterSet):
+    """Base of the list FilterSets (history, audit trail): django-filter's FilterSet without two per-request
+    costs that were a tenth of a list page's server time.
+
+    * django-filter deep-copies every declared filter per FilterSet; here each is copied shallowly (filters
+      keep no per-request state but ``model``, ``parent`` and a bound ``method``, which the copy re-binds).
+    * django-filter builds a new form class per FilterSet (a ``type()`` call through the forms metaclass);
+      here it is built once per FilterSet class. The form itself still deep-copies its fields per request.
+
+    Only for FilterSets whose fields do not depend on the request: filters with querysets
+    (``ModelChoiceFilter`` and friends) are refused when the form class is first built.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: _filter_copy(f) for name, f in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            dynamic = [name for name, f in self.filters.items() if isinstance(f, QuerySetRequestMixin)]
+            if dynamic:
+                raise TypeError(f"{cls.__name__}: {dynamic} depend on the request; use django_filters.FilterSet")
+            form_class = super().get_form_class()
+            cls._form_class = form_class
+        return form_class
 
 
 def filter_field_html(field) -> str:

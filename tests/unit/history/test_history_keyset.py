@@ -67,7 +67,7 @@ def test_history_page_walk_through_the_view_has_no_duplicates_or_gaps(auditor, m
     url, seen = reverse("accessrequests:history"), []
     response = auditor.get(url)
     while True:
-        seen += [r.pk for r in response.context["page"].rows]
+        seen += [r.id for r in response.context["page"].rows]
         next_url = response.context["page_next_url"]
         if not next_url:
             break

@@ -106,7 +106,7 @@ def test_search_combines_with_status_and_walks_pages_without_gaps(make_request):
     while True:
         page = access_request_page(filterset=access_request_filterset({"q": "dep", "status": "Approved"}),
                                    sort=None, cursor=cursor)
-        seen += [r.pk for r in page.rows]
+        seen += [r.id for r in page.rows]
         if not page.next_cursor:
             break
         cursor = page.next_cursor
