@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from connector.access import Role
 from connector.models import AuditEvent, EndpointMirror
@@ -216,4 +217,18 @@ def test_audit_page_shows_the_anchor_cached_and_whether_the_chain_holds_it(ss, c
     cache.clear()
     _delete_tail(2)
     assert "the local chain no longer contains it" in client.get("/audit/").content.decode()
+
+
+def test_a_warm_audit_page_does_not_look_the_anchor_up_again(ss, configured, client):
+    """The verification box (chain check and anchor lookup) is remembered for a minute: a warm view runs only
+    the page's own query."""
+    sign_in_as(client, "carol", Role.AUDITOR, ss_user_id=7)
+    _write(2)
+    cache.clear()
+    audit_anchor_publish()
+    assert "the local chain still contains it" in client.get("/audit/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "the local chain still contains it" in client.get("/audit/").content.decode()
+    audit_queries = [q["sql"] for q in queries.captured_queries if "connector_auditevent" in q["sql"]]
+    assert len(audit_queries) == 1 and "LIMIT 51" in audit_queries[0]  # the keyset page only
 

@@ -23,7 +23,7 @@ QUERIES_PER_VIEW = {
     "/settings/configuration/": 0,
     "/settings/secret-server/": 0,
     "/history/": 1,  # one keyset page, no count
-    "/audit/": 1,  # one keyset page (+ 1 checking the published anchor, when there is one)
+    "/audit/": 1,  # one keyset page (the verification box, anchor included, is cached for a minute)
 }
 
 

@@ -40,3 +40,35 @@ def test_history_rows_are_what_the_template_loop_wrote(make_request, zone):
         assert history_rows_html(page.rows, timezone.get_current_timezone()) == expected
     assert "&lt;script&gt;" in expected and "O&#x27;Brien &amp; &lt;co&gt;" in expected
     assert reverse("accessrequests:detail", args=[page.rows[0].id]) in expected
+
+
+AUDIT_LOOP = engines["django"].from_string(
+    '{% for e in rows %}\n    <tr>\n      <th scope="row" class="num"><a href="{% url \'connector:audit-detail\' '
+    'e.seq %}">{{ e.seq }}</a></th>\n      <td class="nowrap"><time datetime="{{ e.iso }}">'
+    '{{ e.time|date:"Y-m-d H:i:s" }}</time></td>\n      <td>{{ e.actor_name|default:"—" }}</td>\n'
+    '      <td><code>{{ e.action }}</code></td>\n'
+    '      <td><span class="badge badge--{{ e.outcome }}">{{ e.outcome|capfirst }}</span></td>\n'
+    '      <td>{{ e.target|default:"—" }}</td>\n      <td>{{ e.source_ip|default:"—" }}</td>\n    </tr>{% endfor %}')
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/St_Johns"])
+def test_audit_rows_are_what_the_template_loop_wrote(zone):
+    from connector.selectors.audit import audit_event_filterset, audit_event_page
+    from connector.services.audit import audit_record
+    from connector.views.audit import _rows_html as audit_rows_html
+
+    for i, text in enumerate(HOSTILE):
+        audit_record(action=f"test.case{i}", outcome=["success", "failure", "denied", "error", "intent"][i],
+                     actor_name=text if i % 2 else "", target_type=text if i % 3 else "",
+                     target_id=str(i) if i % 2 else "", target_repr=text if i != 2 else "", message=text)
+    with timezone.override(ZoneInfo(zone)):
+        page = audit_event_page(filterset=audit_event_filterset(None), sort=None, cursor=None)
+        rows = []
+        for e in page.rows:
+            target = " ".join(x for x in (e.target_type, e.target_id) if x)
+            if e.target_repr:
+                target = f"{target} · {e.target_repr}" if target else e.target_repr
+            rows.append(dict(e._asdict(), iso=e.time.isoformat(), target=target))
+        expected = AUDIT_LOOP.render({"rows": rows})
+        assert audit_rows_html(page.rows, timezone.get_current_timezone()) == expected
+    assert "O&#x27;Brien &amp; &lt;co&gt;" in expected and len(page.rows) == len(HOSTILE)
