@@ -8,9 +8,10 @@ reversals are remembered per process, keyed by the URLconf and script prefix in 
 """
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
@@ -37,6 +38,31 @@ def url_or_empty(name: str) -> str:
 @register.simple_tag
 def nav_url(name):
     return url_or_empty(name)
+
+
+@register.simple_tag
+def page_url(name):
+    """``{% url name %}`` for a URL without arguments that must exist, remembered per process like the
+    navigation's (``{% url %}`` reverses on every render)."""
+    path = url_or_empty(name)
+    if not path:
+        raise NoReverseMatch(f"no URL named {name!r}")
+    return path
+
+
+_statics: dict = {}
+
+
+@register.simple_tag
+def static_url(path):
+    """``{% static path %}``, remembered per process and STATIC_URL (the storage joins URLs on every call)."""
+    key = (settings.STATIC_URL, path)
+    url = _statics.get(key)
+    if url is None:
+        if len(_statics) > 512:
+            _statics.clear()
+        url = _statics[key] = static(path)
+    return url
 
 
 def _current(path: str, url: str, section: str, own_section: str | None) -> str:
@@ -84,21 +110,19 @@ def site_nav(context):
 
     user = request.user
     shown = context.get("account_name") or user.get_full_name() or user.get_username()
-    account = [format_html('<span class="visually-hidden">Signed in as </span><span class="account__name">{}</span>',
-                           shown)]
+    account = [f'<span class="visually-hidden">Signed in as </span><span class="account__name">{escape(shown)}</span>']
     role = context.get("connector_role")
     if role:
-        account.append(format_html('<span class="account__role"><span class="visually-hidden">Role: </span>{}'
-                                   "</span>", role))
+        account.append(f'<span class="account__role"><span class="visually-hidden">Role: </span>{escape(role)}</span>')
     window_end = context.get("access_window_end")
     if window_end:
         local = template_localtime(window_end)
-        account.append(format_html('<span class="account__window">Access until <time datetime="{}">{}</time></span>',
-                                   date_filter(local, "c"), date_filter(local, "j M Y, H:i T")))
+        account.append(f'<span class="account__window">Access until <time datetime="{escape(date_filter(local, "c"))}">'
+                       f'{escape(date_filter(local, "j M Y, H:i T"))}</time></span>')
     sign_out = ""
     if logout_url:
         token = context.get("csrf_token")
-        csrf = (format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        csrf = (f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
                 if token and token != "NOTPROVIDED" else "")
         sign_out = (f'<form method="post" action="{escape(logout_url)}">\n{csrf}\n'
                     '<button class="btn btn--small btn--on-dark" type="submit">Sign out</button>\n</form>')
