@@ -13,7 +13,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone_name, template_localtime
 
 register = template.Library()
 
@@ -80,10 +80,38 @@ def _link(path, url, label, section="", own_section=None, extra=""):
             f"{escape(label)}</a></li>")
 
 
+_navs: dict = {}
+
+
 @register.simple_tag(takes_context=True)
 def site_nav(context):
+    """The header; everything but the sign-out form's CSRF token (new per response) is remembered per process,
+    keyed by what it depends on (URLconf, path, section, role, the person's name and access window)."""
     request = context["request"]
-    path, section = request.path, context.get("nav_section", "")
+    user = request.user
+    shown = context.get("account_name") or user.get_full_name() or user.get_username()
+    window_end = context.get("access_window_end")
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), request.path, context.get("nav_section", ""),
+           context.get("connector_is_admin"), shown, context.get("connector_role"), window_end,
+           get_current_timezone_name() if window_end else None)
+    parts = _navs.get(key)
+    if parts is None:
+        if len(_navs) > 1024:
+            _navs.clear()
+        parts = _navs[key] = _nav_parts(request.path, context, shown, window_end)
+    head, logout_url, tail = parts
+    if not logout_url:
+        return mark_safe(head + tail)
+    token = context.get("csrf_token")
+    csrf = (f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+            if token and token != "NOTPROVIDED" else "")
+    return mark_safe(f'{head}<form method="post" action="{escape(logout_url)}">\n{csrf}\n'
+                     f'<button class="btn btn--small btn--on-dark" type="submit">Sign out</button>\n</form>{tail}')
+
+
+def _nav_parts(path, context, shown, window_end) -> tuple[str, str, str]:
+    """(markup before the sign-out form, the sign-out URL or "", markup after it)."""
+    section = context.get("nav_section", "")
     is_admin = context.get("connector_is_admin")
     home, messages_url = url_or_empty("connector:home"), url_or_empty("connector:messages")
     ss, endpoints = url_or_empty("connector:settings-secretserver"), url_or_empty("connector:endpoint-list")
@@ -108,28 +136,18 @@ def site_nav(context):
     items += [_link(path, history, "History", section, "history"), _link(path, audit, "Audit", section, "audit"),
               _link(path, api_docs, "API docs"), _link(path, about, "About", section, "about")]
 
-    user = request.user
-    shown = context.get("account_name") or user.get_full_name() or user.get_username()
     account = [f'<span class="visually-hidden">Signed in as </span><span class="account__name">{escape(shown)}</span>']
     role = context.get("connector_role")
     if role:
         account.append(f'<span class="account__role"><span class="visually-hidden">Role: </span>{escape(role)}</span>')
-    window_end = context.get("access_window_end")
     if window_end:
         local = template_localtime(window_end)
         account.append(f'<span class="account__window">Access until <time datetime="{escape(date_filter(local, "c"))}">'
                        f'{escape(date_filter(local, "j M Y, H:i T"))}</time></span>')
-    sign_out = ""
-    if logout_url:
-        token = context.get("csrf_token")
-        csrf = (f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
-                if token and token != "NOTPROVIDED" else "")
-        sign_out = (f'<form method="post" action="{escape(logout_url)}">\n{csrf}\n'
-                    '<button class="btn btn--small btn--on-dark" type="submit">Sign out</button>\n</form>')
-    return mark_safe(
-        '<details class="nav-menu" data-nav-menu>\n'
-        '<summary class="nav-menu__toggle"><span class="nav-menu__icon" aria-hidden="true"></span>Menu</summary>\n'
-        '<div class="nav-menu__panel">\n<nav class="main-nav" aria-label="Main">\n<ul>\n'
-        + "\n".join(item for item in items if item)
-        + '\n</ul>\n</nav>\n<div class="account">\n<p class="account__who mb-0">\n' + "\n".join(account)
-        + "\n</p>\n" + sign_out + "\n</div>\n</div>\n</details>")
+    head = ('<details class="nav-menu" data-nav-menu>\n'
+            '<summary class="nav-menu__toggle"><span class="nav-menu__icon" aria-hidden="true"></span>Menu</summary>\n'
+            '<div class="nav-menu__panel">\n<nav class="main-nav" aria-label="Main">\n<ul>\n'
+            + "\n".join(item for item in items if item)
+            + '\n</ul>\n</nav>\n<div class="account">\n<p class="account__who mb-0">\n' + "\n".join(account)
+            + "\n</p>\n")
+    return head, logout_url, "\n</div>\n</div>\n</details>"

@@ -52,3 +52,34 @@ def test_auditors_see_no_manage_py_tips_on_the_audit_trail(client):
     client.logout()
     sign_in_as(client, "admin", Role.ADMINISTRATOR)
     assert "python manage.py verify_audit" in client.get("/audit/").content.decode()
+
+
+def _nav(html):
+    return html[html.index('<details class="nav-menu"'):html.index("</details>\n    </div>\n  </header>")]
+
+
+def test_the_remembered_header_follows_person_role_page_and_window_and_the_token_is_new_each_time(client):
+    """The header is remembered per process (connector_nav.site_nav); what it depends on must change it."""
+    from datetime import UTC, datetime
+
+    _person("alice", "Alice Archer")
+    sign_in_as(client, "alice", Role.ADMINISTRATOR)
+    first, again = client.get("/about/").content.decode(), client.get("/about/").content.decode()
+    token = 'name="csrfmiddlewaretoken" value="'
+    assert _nav(first).split(token)[0] == _nav(again).split(token)[0]  # same person, same page
+    assert _nav(first).split(token)[1][:64] != _nav(again).split(token)[1][:64]  # a fresh masked token each time
+    assert 'href="/about/" aria-current="page"' in _nav(first)
+    assert 'href="/audit/" aria-current="page"' in _nav(client.get("/audit/").content.decode())
+    assert "Messages" in _nav(first) and "Administrator" in _account(first)
+
+    client.logout()
+    sign_in_as(client, "alice", Role.AUDITOR, access_until=datetime(2031, 5, 6, 7, 8, tzinfo=UTC))
+    auditor = client.get("/about/").content.decode()
+    assert "Messages" not in _nav(auditor) and "Auditor" in _account(auditor)
+    assert "Access until" in _account(auditor) and "2031" in _account(auditor)
+
+    client.logout()
+    _person("bob", "Bob <b>Builder</b>")
+    sign_in_as(client, "bob", Role.ADMINISTRATOR)
+    assert '<span class="account__name">Bob &lt;b&gt;Builder&lt;/b&gt;</span>' in _account(
+        client.get("/about/").content.decode())
