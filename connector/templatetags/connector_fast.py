@@ -1,6 +1,8 @@
-"""``{% filter_fields form %}``: the filter bar's fields rendered in Python (see connector/fast_forms.py).
+"""Form fields rendered in Python (see connector/fast_forms.py): ``{% form_field field %}`` is
+``{% include "components/form_field.html" with field=field %}`` without the template; ``{% filter_fields form %}``
+renders a filter bar's fields.
 
-The same filters always render the same HTML (the first page of a list has no filters at all), so each
+``filter_fields``: the same filters always render the same HTML (the first page of a list has no filters at all), so each
 process remembers the last ``MEMO_SIZE`` renderings, keyed by the form class, the submitted values and the
 language (filters whose choices change at run time must not use this tag).
 """
@@ -11,7 +13,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from connector.fast_forms import filter_field_html
+from connector.fast_forms import form_field_html
 
 register = template.Library()
 
@@ -30,11 +32,16 @@ def _memo_key(form):
 
 
 @register.simple_tag
+def form_field(field):
+    return form_field_html(field)
+
+
+@register.simple_tag
 def filter_fields(form):
     key = _memo_key(form)
     html = _memo.get(key)
     if html is None:
-        html = mark_safe("".join(filter_field_html(field) for field in form))
+        html = mark_safe("".join(form_field_html(field) for field in form))
         with _memo_lock:
             _memo[key] = html
             while len(_memo) > MEMO_SIZE:
