@@ -11,11 +11,15 @@ in templates). tests/unit/ui/test_fast_forms.py renders every form both ways and
 """
 from __future__ import annotations
 
+from collections import OrderedDict
+from threading import Lock
+
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 _INPUT_TEMPLATES = frozenset(f"django/forms/widgets/{kind}.html" for kind in (
     "input", "text", "date", "datetime", "time", "number", "email", "url", "search", "tel", "password", "hidden",
@@ -100,10 +104,51 @@ def _errors_html(field, errors) -> str:
             + "".join(f"<p>{conditional_escape(e)}</p>" for e in errors) + "</div>")
 
 
+class StaticMarkupForm(forms.Form):
+    """A form whose fields' markup depends only on its class, the value each field shows and whether it is
+    disabled: labels, help, widgets and choices are fixed per class (never set per instance from data).
+
+    The settings pages show the same values on nearly every view, so ``form_field_html`` remembers each field
+    of such a form while it is unbound and without errors, per process (the last ``UNBOUND_MEMO_SIZE``).
+    """
+
+
+UNBOUND_MEMO_SIZE = 512
+_unbound_memo: OrderedDict = OrderedDict()
+_unbound_memo_lock = Lock()
+
+
+def _unbound_memo_key(field):
+    form = field.form
+    if form.is_bound or not isinstance(form, StaticMarkupForm) or field.errors:
+        return None
+    value = field.value()
+    key = (type(form), field.html_name, form.auto_id, field.field.disabled, type(value), value, get_language())
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 def form_field_html(field) -> str:
     """One bound field with the markup of ``components/form_field.html`` (without ``hide_label`` /
     ``extra_class``) built in Python: hidden, checkbox and plain fields; fieldset fields (radio lists, multiple
-    checkboxes) go through the template itself."""
+    checkboxes) go through the template itself. Fields of an unbound ``StaticMarkupForm`` are remembered."""
+    key = _unbound_memo_key(field)
+    if key is None:
+        return _field_html(field)
+    html = _unbound_memo.get(key)
+    if html is None:
+        html = _field_html(field)
+        with _unbound_memo_lock:
+            _unbound_memo[key] = html
+            while len(_unbound_memo) > UNBOUND_MEMO_SIZE:
+                _unbound_memo.popitem(last=False)
+    return html
+
+
+def _field_html(field) -> str:
     if field.is_hidden:
         return mark_safe(f"{field}\n")
     if field.use_fieldset:

@@ -1,4 +1,7 @@
-"""The filter bars rendered in Python produce exactly the HTML of Django's widget templates + form_field.html."""
+"""Form fields rendered in Python (filter bars, settings forms) produce exactly the HTML of Django's widget templates +
+form_field.html, remembered or not."""
+import re
+
 import pytest
 from django.forms.renderers import DjangoTemplates
 from django.template import Context, Template
@@ -7,6 +10,7 @@ from accessrequests.filters import AccessRequestFilterSet
 from connector.fast_forms import PYTHON_WIDGET_RENDERER, form_field_html
 from connector.filters import AuditEventFilterSet
 
+DISABLED_CONTROL = re.compile(r"<(input|select)[^>]* disabled[ >]")
 TEMPLATE_FIELDS = Template('{% for field in form %}{% include "components/form_field.html" with field=field %}'
                            '{% endfor %}')
 
@@ -131,7 +135,7 @@ def test_settings_forms_render_byte_for_byte_as_the_templates(make_form, state):
     if make_form is _configuration_form:
         assert kinds == {"hidden", "number", "checkbox", "select", "text"}
     if "read-only" in state:
-        assert all(" disabled" in html for html in fast)
+        assert all(DISABLED_CONTROL.search(html) for html in fast)
     if "errors" in state:
         assert any("field--invalid" in html for html in fast)
     assert "<b>" not in "".join(fast) and "<x>" not in "".join(fast) and "<2>" not in "".join(fast)
@@ -145,3 +149,51 @@ def test_the_form_field_tag_renders_what_the_include_renders():
     reference = engines["django"].from_string(
         '{% for f in form %}{% include "components/form_field.html" with field=f %}{% endfor %}')
     assert fast.render({"form": form}) == reference.render({"form": form})
+
+
+def test_unbound_settings_fields_are_remembered_per_value_and_state_and_stay_identical():
+    """The settings pages show the same values on nearly every view: each unbound field's HTML is remembered,
+    keyed by what it shows (value, disabled), so a changed value or a read-only view never gets stale markup."""
+    from django.template.loader import render_to_string
+
+    from connector.configuration import ConnectorSettings
+    from connector.fast_forms import _unbound_memo, form_field_html
+    from connector.forms.settings import ConfigurationSettingsForm
+    from connector.views.write_access import form_read_only
+
+    def fields(settings, revision, read_only=False):
+        form = ConfigurationSettingsForm(initial=ConfigurationSettingsForm.initial_from(settings, revision))
+        if read_only:
+            form_read_only(form)
+        fast = [form_field_html(field) for field in form]
+        form.renderer = DjangoTemplates()
+        assert fast == [render_to_string("components/form_field.html", {"field": field}) for field in form]
+        return fast
+
+    _unbound_memo.clear()
+    first = fields(ConnectorSettings(), 1)
+    assert len(_unbound_memo) == len(first)
+    assert fields(ConnectorSettings(), 1) == first and len(_unbound_memo) == len(first)  # served from memory
+    changed = fields(ConnectorSettings().with_changes(error_threshold=7, connector_disabled=True), 2)
+    assert 'value="7"' in "".join(changed) and "checked" in "".join(changed) and 'value="2"' in changed[0]
+    assert len(_unbound_memo) == len(first) + 3  # revision, error threshold, connector disabled
+    read_only = fields(ConnectorSettings(), 1, read_only=True)
+    assert all(DISABLED_CONTROL.search(html) for html in read_only)
+    assert not any(DISABLED_CONTROL.search(html) for html in first)
+
+
+def test_bound_forms_and_other_forms_are_not_remembered():
+    from django import forms
+
+    from connector.fast_forms import _unbound_memo, form_field_html
+
+    class Dynamic(forms.Form):  # not a StaticMarkupForm: its fields may vary per instance
+        name = forms.CharField()
+
+    _unbound_memo.clear()
+    form_field_html(Dynamic(initial={"name": "x"})["name"])
+    bound = _configuration_form("bound errors")
+    bound.is_valid()
+    for field in bound:
+        form_field_html(field)
+    assert len(_unbound_memo) == 0
