@@ -2,9 +2,9 @@
 
 gunicorn (without ``--preload``) imports scimsite.wsgi in every worker after the fork, and each worker keeps
 its own compiled-template cache. Before, the first view of each page in each worker compiled that page's
-templates (Settings › Secret Server ~3 ms, base.html ~9 ms on top of a ~2 ms page): with 4 workers, up to
-four slow views per page after every start or worker restart — a tenth of the first minute's views. Compiling
-the project's templates up front takes ~25 ms per worker.
+templates (Settings › Secret Server ~3 ms, base.html ~9 ms, on pages that take ~2 ms): with 4 workers, up to
+four slow views per page after every start or worker restart. Compiling all of the project's templates up
+front takes ~25 ms per worker.
 """
 from __future__ import annotations
 

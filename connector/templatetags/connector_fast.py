@@ -2,9 +2,9 @@
 ``{% include "components/form_field.html" with field=field %}`` without the template; ``{% filter_fields form %}``
 renders a filter bar's fields.
 
-``filter_fields``: the same filters always render the same HTML (the first page of a list has no filters at all), so each
-process remembers the last ``MEMO_SIZE`` renderings, keyed by the form class, the submitted values and the
-language (filters whose choices change at run time must not use this tag).
+``filter_fields``: the same filters always render the same HTML (the first page of a list has no filters at
+all), so each process remembers the last ``MEMO_SIZE`` renderings, keyed by the form class, the submitted
+values and the language (filters whose choices change at run time must not use this tag).
 """
 from collections import OrderedDict
 from threading import Lock
