@@ -1,15 +1,19 @@
-"""Filter forms rendered in Python: the same HTML as Django's widget templates, without the templates.
+"""Form fields rendered in Python: the same HTML as Django's widget templates, without the templates.
 
-The history and audit pages render a filter bar of 6–7 fields on every view. Through Django's template
-widgets (``input.html`` + ``attrs.html``, ``select.html`` + one ``select_option.html`` include per option)
-that was about a fifth of the page's server time. ``PythonWidgetRenderer`` builds the same markup for the
-plain input and select widgets those forms use and hands anything else to Django's templates;
-``FastFilterForm`` is the base form the FilterSets use (``Meta.form``). ``filter_field_html`` does the same
-for the label / help / errors wrapper of ``components/form_field.html``.
+The history and audit pages render a filter bar of 6–7 fields on every view, the settings pages 8–12 fields.
+Through Django's template widgets (``input.html`` + ``attrs.html``, ``select.html`` + one ``select_option.html``
+include per option) and one ``components/form_field.html`` include per field that was the biggest part of
+those pages' server time. ``PythonWidgetRenderer`` (the project's ``FORM_RENDERER``) builds the same markup for
+the plain input (text, number, password, hidden, checkbox, …) and select widgets and hands anything else to
+Django's templates; ``FastFilterForm`` is the base form the FilterSets use (``Meta.form``). ``form_field_html``
+does the same for the label / help / errors wrapper of ``components/form_field.html`` (``{% form_field %}``
+in templates). tests/unit/ui/test_fast_forms.py renders every form both ways and compares the bytes.
 """
 from __future__ import annotations
 
 import copy
+from collections import OrderedDict
+from threading import Lock
 
 import django_filters
 from django import forms
@@ -19,9 +23,11 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 _INPUT_TEMPLATES = frozenset(f"django/forms/widgets/{kind}.html" for kind in (
-    "input", "text", "date", "datetime", "time", "number", "email", "url", "search", "tel", "password"))
+    "input", "text", "date", "datetime", "time", "number", "email", "url", "search", "tel", "password", "hidden",
+    "checkbox"))  # each of these templates is ``{% include "django/forms/widgets/input.html" %}``
 _SELECT_TEMPLATE = "django/forms/widgets/select.html"
 _OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
@@ -134,21 +140,79 @@ class FastFilterSet(django_filters.FilterSet):
         return form_class
 
 
-def filter_field_html(field) -> str:
-    """One bound field with the markup of ``components/form_field.html`` (its plain branch) built in Python;
-    hidden, checkbox and fieldset fields go through the template itself."""
-    if field.is_hidden or field.widget_type == "checkbox" or field.use_fieldset:
+_REQUIRED_MARKER = '<span class="required-marker" aria-hidden="true">*</span>'
+
+
+def _help_html(field) -> str:
+    if not field.help_text:
+        return ""
+    return f'<div class="field__help" id="{conditional_escape(field.auto_id)}_helptext">{field.help_text}</div>'
+
+
+def _errors_html(field, errors) -> str:
+    if not errors:
+        return ""
+    return (f'<div class="field__error" id="{conditional_escape(field.auto_id)}_error">'
+            + "".join(f"<p>{conditional_escape(e)}</p>" for e in errors) + "</div>")
+
+
+class StaticMarkupForm(forms.Form):
+    """A form whose fields' markup depends only on its class, the value each field shows and whether it is
+    disabled: labels, help, widgets and choices are fixed per class (never set per instance from data).
+
+    The settings pages show the same values on nearly every view, so ``form_field_html`` remembers each field
+    of such a form while it is unbound and without errors, per process (the last ``UNBOUND_MEMO_SIZE``).
+    """
+
+
+UNBOUND_MEMO_SIZE = 512
+_unbound_memo: OrderedDict = OrderedDict()
+_unbound_memo_lock = Lock()
+
+
+def _unbound_memo_key(field):
+    form = field.form
+    if form.is_bound or not isinstance(form, StaticMarkupForm) or field.errors:
+        return None
+    value = field.value()
+    key = (type(form), field.html_name, form.auto_id, field.field.disabled, type(value), value, get_language())
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def form_field_html(field) -> str:
+    """One bound field with the markup of ``components/form_field.html`` (without ``hide_label`` /
+    ``extra_class``) built in Python: hidden, checkbox and plain fields; fieldset fields (radio lists, multiple
+    checkboxes) go through the template itself. Fields of an unbound ``StaticMarkupForm`` are remembered."""
+    key = _unbound_memo_key(field)
+    if key is None:
+        return _field_html(field)
+    html = _unbound_memo.get(key)
+    if html is None:
+        html = _field_html(field)
+        with _unbound_memo_lock:
+            _unbound_memo[key] = html
+            while len(_unbound_memo) > UNBOUND_MEMO_SIZE:
+                _unbound_memo.popitem(last=False)
+    return html
+
+
+def _field_html(field) -> str:
+    if field.is_hidden:
+        return mark_safe(f"{field}\n")
+    if field.use_fieldset:
         return render_to_string("components/form_field.html", {"field": field})
     errors = field.errors
-    required = '<span class="required-marker" aria-hidden="true">*</span>' if field.field.required else ""
-    parts = [f'\n<div class="field{" field--invalid" if errors else ""}">\n'
-             f'  <label for="{conditional_escape(field.id_for_label or "")}">'
-             f"{conditional_escape(field.label)}{required}</label>\n  "]
-    if field.help_text:
-        parts.append(f'<div class="field__help" id="{field.auto_id}_helptext">{field.help_text}</div>')
-    parts.append(f"\n  {field}\n  ")
-    if errors:
-        parts.append(f'<div class="field__error" id="{field.auto_id}_error">'
-                     + "".join(f"<p>{conditional_escape(e)}</p>" for e in errors) + "</div>")
-    parts.append("\n</div>\n")
-    return mark_safe("".join(parts))
+    invalid = " field--invalid" if errors else ""
+    label = (f'<label for="{conditional_escape(field.id_for_label)}">{conditional_escape(field.label)}'
+             f'{_REQUIRED_MARKER if field.field.required else ""}</label>')
+    if field.widget_type == "checkbox":
+        html = (f'\n<div class="field field--check{invalid}">\n  {field}\n  {label}\n  {_help_html(field)}\n  '
+                f"{_errors_html(field, errors)}\n</div>\n")
+    else:
+        html = (f'\n<div class="field{invalid}">\n  {label}\n  {_help_html(field)}\n  {field}\n  '
+                f"{_errors_html(field, errors)}\n</div>\n")
+    return mark_safe(html)

@@ -8,10 +8,11 @@ from __future__ import annotations
 from django import forms
 
 from connector.configuration import SECTIONS, SETTINGS, ConnectorSettings, SettingSpec
+from connector.fast_forms import StaticMarkupForm
 from connector.messages import MSG_PASSWORD_REQUIRED, MSG_USERNAME_REQUIRED, MSG_WHOLE_NUMBER
 
 
-class SecretServerSetupForm(forms.Form):
+class SecretServerSetupForm(StaticMarkupForm):
     url = forms.CharField(label="Secret Server URL", max_length=500,
                           help_text="For example https://secretserver.example.com/SecretServer",
                           widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}))
@@ -55,9 +56,10 @@ def setting_form_field(spec: SettingSpec) -> forms.Field:
     return forms.CharField(strip=True, max_length=TEXT_INPUT_MAX_LENGTH, **common)
 
 
-class ConfigurationSettingsForm(forms.Form):
+class ConfigurationSettingsForm(StaticMarkupForm):
     """One field per declared setting (connector/configuration.py ``SETTINGS``), plus the revision the form
-    was loaded at. The template renders ``sections()``; validation beyond parsing is the service's."""
+    was loaded at. The template renders ``sections()``; validation beyond parsing is the service's.
+    The fields come from the static spec, so their unbound markup is remembered (``StaticMarkupForm``)."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 

@@ -21,6 +21,7 @@ from connector.models import SettingsMirror
 
 SCIM_VERSION = "2.0"
 SETTINGS_CACHE_KEY = "connector:settings:current:v1"
+SETTINGS_CACHE_FROM_SECRETSERVER = "fromSecretServer"  # set in the cached entry unless it is the local fallback
 
 
 def connector_version() -> str:
@@ -68,6 +69,19 @@ def settings_cached() -> ConnectorSettings | None:
         try:
             return ConnectorSettings(**cached["settings"])
         except (TypeError, KeyError):
+            cache.delete(SETTINGS_CACHE_KEY)
+    return None
+
+
+def settings_document_cached() -> SettingsDocument | None:
+    """The settings document with its revision as the configuration service last read or wrote it in Secret
+    Server (≤ 30 s old), or None — also when the cached copy is the local fallback kept while Secret Server
+    did not answer (that one is not what Secret Server holds, and its revision may be behind)."""
+    cached = cache.get(SETTINGS_CACHE_KEY)
+    if cached and cached.get(SETTINGS_CACHE_FROM_SECRETSERVER):
+        try:
+            return SettingsDocument(ConnectorSettings(**cached["settings"]), int(cached["revision"]))
+        except (TypeError, KeyError, ValueError):
             cache.delete(SETTINGS_CACHE_KEY)
     return None
 

@@ -2,8 +2,10 @@
 
 Secret Server is the source of truth. ``settings_current()`` is the cheap read every other area uses
 (session minutes, auditors group, access window); it is cached for at most ``SETTINGS_CACHE_SECONDS`` and
-never raises. ``settings_document_fresh()`` is the exact, uncached read the settings page and API show.
-``settings_update()`` writes Secret Server first, then the local mirror, under the audit discipline.
+never raises. ``settings_document_recent()`` is the settings page's read: the same cached document with its
+revision (one Secret Server read on a miss). ``settings_document_fresh()`` is the exact, uncached read the API
+shows. ``settings_update()`` re-reads Secret Server and refuses a stale revision, then writes Secret Server
+first, then the local mirror, under the audit discipline; the cache then holds the saved document.
 """
 from __future__ import annotations
 
@@ -20,7 +22,13 @@ from connector.configuration import (
     settings_errors,
 )
 from connector.models import ConnectorBootstrap, SettingsMirror
-from connector.selectors.settings import SETTINGS_CACHE_KEY, settings_cached, settings_mirrored
+from connector.selectors.settings import (
+    SETTINGS_CACHE_FROM_SECRETSERVER,
+    SETTINGS_CACHE_KEY,
+    settings_cached,
+    settings_document_cached,
+    settings_mirrored,
+)
 from connector.errors import (
     Busy,
     Conflict,
@@ -129,7 +137,7 @@ def _settings_document_uncached() -> SettingsDocument:
 
 
 def settings_document_fresh() -> SettingsDocument:
-    """Uncached read for the settings page/API; raises ConnectorNotConfigured, SecretServerUnavailable /
+    """Uncached read for the API; raises ConnectorNotConfigured, SecretServerUnavailable /
     SecretServerRefused, or SettingsUnreadable (the stored document is broken)."""
     try:
         return _settings_document_uncached()
@@ -139,8 +147,24 @@ def settings_document_fresh() -> SettingsDocument:
         raise SettingsUnreadable(str(exc)) from exc
 
 
-def _cache_put(document: SettingsDocument, seconds: int = SETTINGS_CACHE_SECONDS) -> None:
-    cache.set(SETTINGS_CACHE_KEY, {"settings": document.settings.as_dict(), "revision": document.revision}, seconds)
+def settings_document_recent() -> SettingsDocument:
+    """The settings page's read: the document as this connector last read or saved it in Secret Server
+    (≤ ``SETTINGS_CACHE_SECONDS`` old, shared by every worker), else one Secret Server read that fills the cache.
+
+    A Secret Server call per page view bought nothing: a save carries the revision the form was loaded at and
+    ``settings_update`` compares it with what Secret Server holds before writing, so a form loaded from an
+    older copy (someone edited the SCIMSecret directly meanwhile) is refused as ``SettingsConflict`` showing
+    the current values, and nothing is lost. A save through the connector puts the new document in the cache,
+    so the page shows the new revision at once. Raises as ``settings_document_fresh`` on a miss.
+    """
+    document = settings_document_cached()
+    return document if document is not None else settings_document_fresh()
+
+
+def _cache_put(document: SettingsDocument, seconds: int = SETTINGS_CACHE_SECONDS, *,
+               from_secretserver: bool = True) -> None:
+    cache.set(SETTINGS_CACHE_KEY, {"settings": document.settings.as_dict(), "revision": document.revision,
+                                   SETTINGS_CACHE_FROM_SECRETSERVER: from_secretserver}, seconds)
 
 
 def settings_current() -> ConnectorSettings:
@@ -155,7 +179,7 @@ def settings_current() -> ConnectorSettings:
     except (SecretServerError, SettingsDocumentError) as exc:
         logger.warning("settings: Secret Server read failed (%s); using the local copy", type(exc).__name__)
     document = settings_mirrored() or SettingsDocument(ConnectorSettings(), 0)
-    _cache_put(document, SETTINGS_FALLBACK_CACHE_SECONDS)
+    _cache_put(document, SETTINGS_FALLBACK_CACHE_SECONDS, from_secretserver=False)
     return document.settings
 
 

@@ -1,8 +1,10 @@
-"""``{% filter_fields form %}``: the filter bar's fields rendered in Python (see connector/fast_forms.py).
+"""Form fields rendered in Python (see connector/fast_forms.py): ``{% form_field field %}`` is
+``{% include "components/form_field.html" with field=field %}`` without the template; ``{% filter_fields form %}``
+renders a filter bar's fields.
 
-The same filters always render the same HTML (the first page of a list has no filters at all), so each
-process remembers the last ``MEMO_SIZE`` renderings, keyed by the form class, the submitted values and the
-language (filters whose choices change at run time must not use this tag).
+``filter_fields``: the same filters always render the same HTML (the first page of a list has no filters at
+all), so each process remembers the last ``MEMO_SIZE`` renderings, keyed by the form class, the submitted
+values and the language (filters whose choices change at run time must not use this tag).
 """
 from collections import OrderedDict
 from threading import Lock
@@ -12,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from connector.fast_forms import filter_field_html
+from connector.fast_forms import form_field_html
 
 register = template.Library()
 
@@ -25,9 +27,14 @@ def _memo_key(form):
     names = [form.add_prefix(name) for name in form.fields]
     data = tuple((name, tuple(form.data.getlist(name)) if hasattr(form.data, "getlist") else (form.data.get(name),))
                  for name in names if name in form.data) if form.is_bound else None
-    # django-filter builds a new form class per FilterSet instance: key on its name and fields, not identity
-    # (the FilterSets' choices are fixed).
+    # Keyed on the form class's name and fields, not its identity: a plain django-filter FilterSet builds a new
+    # form class per instance (FastFilterSet builds one per FilterSet class); the FilterSets' choices are fixed.
     return type(form).__module__, type(form).__qualname__, tuple(names), form.auto_id, get_language(), data
+
+
+@register.simple_tag
+def form_field(field):
+    return form_field_html(field)
 
 
 @register.simple_tag
@@ -35,7 +42,7 @@ def filter_fields(form):
     key = _memo_key(form)
     html = _memo.get(key)
     if html is None:
-        html = mark_safe("".join(filter_field_html(field) for field in form))
+        html = mark_safe("".join(form_field_html(field) for field in form))
         with _memo_lock:
             _memo[key] = html
             while len(_memo) > MEMO_SIZE:

@@ -14,10 +14,11 @@ from connector.forms.settings import ConfigurationSettingsForm, SecretServerSetu
 from connector.messages import MSG_CONFIRMED_LATE, MSG_NO_ACCESS, MSG_RECOVER_WITH_SETUP
 from connector.selectors.settings import SCIM_VERSION, connector_version, log_file_status, scim_features
 from connector.services.configuration_service import (
+    SETTINGS_CACHE_SECONDS,
     SettingsConflict,
     SettingsMirrorBehind,
     settings_current,
-    settings_document_fresh,
+    settings_document_recent,
     settings_update,
 )
 from connector.services.connection import bootstrap_get, connector_is_configured
@@ -158,7 +159,7 @@ def settings_configuration(request):
                 return redirect("connector:settings-configuration")
     else:
         try:
-            document = settings_document_fresh()
+            document = settings_document_recent()  # cached ≤ 30 s: a save still checks the revision
         except ConnectorError as exc:
             load_error = exc.message
         else:
@@ -172,5 +173,5 @@ def settings_configuration(request):
         form_read_only(form)
     return render(request, "connector/settings_configuration.html", {
         "nav_section": "settings-configuration", "form": form, "load_error": load_error,
-        "connector_disabled": disabled, "read_only": read_only,
+        "connector_disabled": disabled, "read_only": read_only, "settings_cache_seconds": SETTINGS_CACHE_SECONDS,
     })

@@ -144,6 +144,68 @@ def test_a_stale_form_is_refused_and_shows_the_current_values(admin_client, clie
     assert _outcome_rows() == ["success", "failure"]
 
 
+def _edit_in_secret_server(ss, configured, **changes):
+    """What an administrator does in Secret Server itself: rewrite the SCIMSecret's notes (revision + 1)."""
+    from connector.secretserver import SecretServerClient
+    from tests.conftest import DEMO_PASSWORDS
+
+    grant = SecretServerClient(ss.url, timeout=5, retries=0).password_grant("admin", DEMO_PASSWORDS["admin"])
+    person = SecretServerClient(ss.url, access_token=grant.access_token, timeout=5, retries=0)
+    notes = _notes(ss, configured)
+    notes["settings"].update(changes)
+    notes["revision"] += 1
+    person.update_secret_field(configured.secret_id, "notes", json.dumps(notes))
+
+
+def test_the_page_is_served_from_the_settings_cache_without_a_secret_server_call(admin_client, ss, configured):
+    admin_client.get(PAGE)  # fills the shared settings cache (one read if it was empty)
+    ss.clear_requests()
+    for _ in range(3):
+        assert admin_client.get(PAGE).context["form"].initial["revision"] == 1
+    assert [r.path for r in ss.requests if not r.path.startswith("/_emulator/")] == []
+
+
+def test_a_form_loaded_from_the_cache_after_a_direct_edit_is_refused_and_nothing_is_lost(admin_client, ss,
+                                                                                         configured):
+    """Edited in Secret Server within the cache window: the page still shows the cached revision, but the save
+    re-reads Secret Server, is refused as a conflict, shows the edited values, and leaves the edit in place."""
+    admin_client.get(PAGE)
+    _edit_in_secret_server(ss, configured, error_threshold=42)
+    stale = admin_client.get(PAGE).context["form"].initial
+    assert stale["revision"] == 1 and stale["error_threshold"] == 20  # the cached copy, ≤ 30 s old
+    ss.clear_requests()
+    refused = admin_client.post(PAGE, _form_data(1, ui_session_minutes=30))
+    assert refused.status_code == 200 and CONFLICT_MESSAGE in refused.content.decode()
+    assert any(r.method == "GET" and r.path.endswith("/fields/notes") for r in ss.requests)  # re-read before writing
+    shown = refused.context["form"].initial
+    assert shown["revision"] == 2 and shown["error_threshold"] == 42 and shown["ui_session_minutes"] == 60
+    notes = _notes(ss, configured)
+    assert notes["revision"] == 2 and notes["settings"]["error_threshold"] == 42
+    assert notes["settings"]["ui_session_minutes"] == 60
+    assert admin_client.get(PAGE).context["form"].initial["revision"] == 2  # the conflict refreshed the cache
+    assert _outcome_rows() == ["failure"]
+
+
+def test_a_save_shows_the_new_revision_at_once_without_a_secret_server_read(admin_client, ss, configured):
+    admin_client.get(PAGE)
+    assert admin_client.post(PAGE, _form_data(1, error_threshold=5)).status_code == 302
+    ss.clear_requests()
+    shown = admin_client.get(PAGE).context["form"].initial
+    assert shown["revision"] == 2 and shown["error_threshold"] == 5
+    assert [r.path for r in ss.requests if not r.path.startswith("/_emulator/")] == []
+
+
+def test_the_local_fallback_copy_is_never_shown_as_what_secret_server_holds(admin_client, ss, configured):
+    """While Secret Server does not answer, ``settings_current`` caches the mirror for 5 s; the page does not
+    show that copy (its revision may be behind) but says Secret Server could not be read."""
+    configuration_service.settings_cache_clear()
+    ss.inject_fault("drop", count=50)
+    assert settings_current().bulk_max_operations == 1000  # from the mirror, cached briefly
+    page = admin_client.get(PAGE)
+    assert page.context["form"] is None and page.context["load_error"]
+    ss.clear_faults()
+
+
 def test_a_stale_api_write_gets_409_with_the_current_values(admin_client, ss, configured):
     assert admin_client.patch(API, {"revision": 1, "error_threshold": 5},
                               content_type="application/json").status_code == 200
