@@ -149,7 +149,7 @@ def start_variant(v: Variant, pg_base: str, pg_admin: str, redis_url: str, worke
     port = free_port()
     v.procs.append(subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "scimsite.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+         "--error-logfile", "-", "--log-level", "warning"],  # no access log: the README's command has none
         cwd=v.tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
     v.url = f"http://127.0.0.1:{port}"
     wait_http(v.url + "/accounts/login/")

@@ -109,10 +109,12 @@ class FastFilterSet(django_filters.FilterSet):
     * django-filter deep-copies every declared filter per FilterSet; here each is copied shallowly (filters
       keep no per-request state but ``model``, ``parent`` and a bound ``method``, which the copy re-binds).
     * django-filter builds a new form class per FilterSet (a ``type()`` call through the forms metaclass);
-      here it is built once per FilterSet class. The form itself still deep-copies its fields per request.
+      here it is built once per FilterSet class, and its forms share the class's field objects instead of
+      deep-copying them per request (``SharedFields``).
 
     Only for FilterSets whose fields do not depend on the request: filters with querysets
-    (``ModelChoiceFilter`` and friends) are refused when the form class is first built.
+    (``ModelChoiceFilter`` and friends) are refused when the form class is first built. Nothing may change a
+    filter form's fields per request (``form_read_only`` is for the settings forms only).
     """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
@@ -136,8 +138,19 @@ class FastFilterSet(django_filters.FilterSet):
             if dynamic:
                 raise TypeError(f"{cls.__name__}: {dynamic} depend on the request; use django_filters.FilterSet")
             form_class = super().get_form_class()
+            form_class.base_fields = SharedFields(form_class.base_fields)
             cls._form_class = form_class
         return form_class
+
+
+class SharedFields(dict):
+    """A form class's ``base_fields`` whose ``deepcopy`` (what every form does with them in ``__init__``) is a
+    shallow copy: the forms of that class share the field objects, which is safe only because nothing changes
+    them per request (validation and rendering read fields; they keep per-form state in the form and its
+    bound fields)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
 
 
 _REQUIRED_MARKER = '<span class="required-marker" aria-hidden="true">*</span>'
