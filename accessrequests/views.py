@@ -72,11 +72,11 @@ def _rows_html(rows, zone) -> str:
         window = (f"{local_stamp(ar.window_start, zone)} – {local_stamp(ar.window_end, zone)}"
                   if ar.window_start else "—")
         out.append(
-            f'\n    <tr>\n      <th scope="row" class="nowrap"><a href="{base}{ar.id}/"><time datetime="'
-            f'{ar.requested_at.isoformat()}">{local_stamp(ar.requested_at, zone)}</time></a></th>\n'
-            f'      <td>{escape(ar.requester_name)}</td>\n      <td>{_BADGES.get(ar.status) or _badge_html(ar.status)}</td>\n'
-            f'      <td>{escape(comment)}</td>\n      <td>{escape(ar.reviewer_name or "—")}</td>\n'
-            f'      <td class="nowrap">{window}</td>\n    </tr>')
+            f'<tr><th scope="row" class="nowrap"><a href="{base}{ar.id}/"><time datetime="'
+            f'{ar.requested_at.isoformat(timespec="seconds")}">{local_stamp(ar.requested_at, zone)}</time></a></th>'
+            f'<td>{escape(ar.requester_name)}</td><td>{_BADGES.get(ar.status) or _badge_html(ar.status)}</td>'
+            f'<td>{escape(comment)}</td><td>{escape(ar.reviewer_name or "—")}</td>'
+            f'<td class="nowrap">{window}</td></tr>\n')
     return mark_safe("".join(out))
 
 

@@ -32,9 +32,10 @@ _BADGES = {outcome.value: _badge_html(outcome.value) for outcome in AuditOutcome
 
 
 def _rows_html(rows, zone) -> str:
-    """The table body built in Python in one pass (same markup as the template loop it replaced, pinned by
-    tests/unit/history/test_list_rows_html.py). Only free text is escaped: seqs, ISO times and stamps are digits
-    and punctuation by construction, outcome badges are escaped once."""
+    """The table body built in Python in one pass (the markup of a template loop over the rows, pinned by
+    tests/unit/history/test_list_rows_html.py), one line per row like the history's (page size: see
+    accessrequests/views.py). Only free text is escaped: seqs, ISO times and stamps are digits and punctuation
+    by construction, outcome badges are escaped once."""
     base = escape(reverse("connector:audit-detail", args=[0])[:-2])
     out = []
     for e in rows:
@@ -42,11 +43,11 @@ def _rows_html(rows, zone) -> str:
         if e.target_repr:
             target = f"{target} · {e.target_repr}" if target else e.target_repr
         out.append(
-            f'\n    <tr>\n      <th scope="row" class="num"><a href="{base}{e.seq}/">{e.seq}</a></th>\n'
-            f'      <td class="nowrap"><time datetime="{e.time.isoformat()}">{local_stamp(e.time, zone, seconds=True)}'
-            f'</time></td>\n      <td>{escape(e.actor_name or "—")}</td>\n      <td><code>{escape(e.action)}</code></td>\n'
-            f'      <td>{_BADGES.get(e.outcome) or _badge_html(e.outcome)}</td>\n'
-            f'      <td>{escape(target or "—")}</td>\n      <td>{escape(e.source_ip or "—")}</td>\n    </tr>')
+            f'<tr><th scope="row" class="num"><a href="{base}{e.seq}/">{e.seq}</a></th>'
+            f'<td class="nowrap"><time datetime="{e.time.isoformat(timespec="seconds")}">'
+            f'{local_stamp(e.time, zone, seconds=True)}</time></td><td>{escape(e.actor_name or "—")}</td>'
+            f'<td><code>{escape(e.action)}</code></td><td>{_BADGES.get(e.outcome) or _badge_html(e.outcome)}</td>'
+            f'<td>{escape(target or "—")}</td><td>{escape(e.source_ip or "—")}</td></tr>\n')
     return mark_safe("".join(out))
 
 
