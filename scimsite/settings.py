@@ -97,7 +97,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # shared CACHE_URL, or the lockout counts per worker (system check connector.E001, connector/checks.py).
 CONNECTOR_WORKERS = env.int("CONNECTOR_WORKERS", default=1)
 # Sessions read from the shared cache, written through to the database (a cache flush signs nobody out).
-SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="connector.sessions")  # cached_db, read with the version tokens
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -40,6 +40,20 @@ def shared_version(key: str) -> str:
     return memo.get(key, "")
 
 
+def shared_versions_prime(found: dict) -> None:
+    """Keep the tokens in ``found`` (a ``get_many`` that also asked for VERSION_KEYS) as this request's answers,
+    so ``shared_version`` needs no round trip of its own: the session store reads them together with the
+    session (connector/sessions.py). Missing tokens are left to ``shared_version``, which starts them."""
+    request = current_request.get()
+    if request is None:
+        return
+    memo = request.__dict__.setdefault(_REQUEST_ATTR, {})
+    for key in VERSION_KEYS:
+        value = found.get(key)
+        if value and key not in memo:
+            memo[key] = value
+
+
 def version_bump(key: str) -> None:
     """A new token for ``key``: every process (this request included) re-reads on its next use."""
     request = current_request.get()

@@ -96,3 +96,43 @@ def test_one_cache_round_trip_for_the_version_tokens(connector, monkeypatch):  #
     finally:
         current_request.reset(token)
     assert reads == [[BOOTSTRAP_VERSION_KEY, USERS_VERSION_KEY]]
+
+
+def test_the_floor_is_one_cache_round_trip_session_and_version_tokens_together(client, ss, connector,  # noqa: F811
+                                                                               monkeypatch):
+    """connector/sessions.py reads the session and the shared version tokens in one ``get_many``: a signed-in
+    request reaches its view after exactly one cache round trip (it was two: the session, then the tokens)."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from connector.services.shared_versions import BOOTSTRAP_VERSION_KEY
+
+    sign_in_as(client, "admin", "administrator")
+    assert client.get("/").status_code == 200  # warm: tokens exist, this process's copies are current
+    backend, reads, depth = caches["default"], [], [0]
+
+    def counted(name, original):
+        def call(*args, **kwargs):  # only round trips: locmem's get_many calls get inside
+            if not depth[0]:
+                reads.append(name)
+            depth[0] += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+        return call
+
+    for name in ("get", "get_many", "has_key"):
+        monkeypatch.setattr(backend, name, counted(name, getattr(backend, name)))
+    assert client.get("/favicon.ico").status_code == 301
+    assert reads == ["get_many"]
+
+    def bootstrap_read():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return any("connector_connectorbootstrap" in q["sql"] for q in queries.captured_queries)
+
+    assert not bootstrap_read()  # the copy is current
+    cache.set(BOOTSTRAP_VERSION_KEY, "changed-by-another-worker")  # a token read with the session still counts:
+    assert bootstrap_read()  # the next page re-reads the record
