@@ -21,6 +21,7 @@ from accessrequests.services import access_request_sync
 from connector.access import staff_required
 from connector.messages import MSG_SYNC_UNAVAILABLE_PREFIX, MSG_UNAVAILABLE
 from connector.services.connection import connector_is_configured
+from connector.services.local_memo import MISSING, LocalMemo
 from connector.listing import (audited_csv_export, keyset_list_context, keyset_page_or_first, local_stamp,
                                requested_sort)
 
@@ -40,18 +41,30 @@ def _sync_history() -> str | None:
     """
     if not connector_is_configured():
         return None
+    remembered = _sync_state.get()  # this process asked less than 2 s ago: no cache round trip
+    if remembered is not MISSING:
+        return remembered
     state = cache.get_many([SYNC_THROTTLE_KEY, SYNC_FAILED_KEY])  # inside the window: one cache round trip
     if SYNC_THROTTLE_KEY in state or not cache.add(SYNC_THROTTLE_KEY, True, SYNC_THROTTLE_SECONDS):
-        return SYNC_UNAVAILABLE if state.get(SYNC_FAILED_KEY) or (
+        warning = SYNC_UNAVAILABLE if state.get(SYNC_FAILED_KEY) or (
             SYNC_THROTTLE_KEY not in state and cache.get(SYNC_FAILED_KEY)) else None
+        _sync_state.put(warning)
+        return warning
     try:
         access_request_sync()
     except Exception as exc:  # any failure of the remote side; the page still shows the mirror
         logger.warning("access request sync failed: %s", type(exc).__name__)
         cache.set(SYNC_FAILED_KEY, True, SYNC_THROTTLE_SECONDS)
+        _sync_state.put(SYNC_UNAVAILABLE)
         return SYNC_UNAVAILABLE
     cache.delete(SYNC_FAILED_KEY)
+    _sync_state.put(None)
     return None
+
+
+# The answer above, reused by this process for 2 s (a sync may start up to 2 s after the window ends, a warning
+# show or go up to 2 s late): connector/services/local_memo.py.
+_sync_state = LocalMemo()
 
 
 def _badge_html(status: str) -> str:
