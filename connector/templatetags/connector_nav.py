@@ -81,6 +81,8 @@ def _link(path, url, label, section="", own_section=None, extra=""):
 
 
 _navs: dict = {}
+NAV_MEMO_SIZE = 1024
+NAV_MEMO_MAX_PATH = 256
 
 
 @register.simple_tag(takes_context=True)
@@ -96,9 +98,11 @@ def site_nav(context):
            get_current_timezone_name() if window_end else None)
     parts = _navs.get(key)
     if parts is None:
-        if len(_navs) > 1024:
-            _navs.clear()
-        parts = _navs[key] = _nav_parts(request.path, context, shown, window_end)
+        parts = _nav_parts(request.path, context, shown, window_end)
+        if len(request.path) <= NAV_MEMO_MAX_PATH:  # a long made-up path (a 404 page) is built, not remembered
+            if len(_navs) > NAV_MEMO_SIZE:
+                _navs.clear()
+            _navs[key] = parts
     head, logout_url, tail = parts
     if not logout_url:
         return mark_safe(head + tail)

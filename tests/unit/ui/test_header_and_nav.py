@@ -83,3 +83,13 @@ def test_the_remembered_header_follows_person_role_page_and_window_and_the_token
     sign_in_as(client, "bob", Role.ADMINISTRATOR)
     assert '<span class="account__name">Bob &lt;b&gt;Builder&lt;/b&gt;</span>' in _account(
         client.get("/about/").content.decode())
+
+
+def test_long_made_up_paths_are_not_remembered(client):
+    from connector.templatetags import connector_nav
+
+    sign_in_as(client, "carol", Role.AUDITOR)
+    connector_nav._navs.clear()
+    client.get("/about/")
+    client.get("/no-such-page/" + "x" * 300)  # a 404 page, with the header
+    assert {key[2] for key in connector_nav._navs} == {"/about/"}
