@@ -8,6 +8,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from scimsite.db_alive import db_connections_answered, db_health_check_bypass
+
 current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
 current_request: ContextVar[object | None] = ContextVar("current_request", default=None)
 
@@ -45,11 +47,13 @@ class RequestIdMiddleware:
         request.id = incoming if trusted else uuid.uuid4().hex
         id_token = current_request_id.set(request.id)
         request_token = current_request.set(request)
+        db_health_check_bypass()  # after request_started asked for a new health check (scimsite/db_alive.py)
         try:
             response = self.get_response(request)
         finally:
             current_request_id.reset(id_token)
             current_request.reset(request_token)
+        db_connections_answered()  # lets the next request skip the health-check ping
         response["X-Request-ID"] = request.id
         return response
 
