@@ -84,7 +84,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # before reuse so a restarted database costs one failed ping, not a failed request.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
-# ... except for a connection that answered less than this many seconds ago (scimsite/db_alive.py; 0: always).
+# ... except for a connection checked less than this many seconds ago (scimsite/db_alive.py; 0: always check).
 DB_ALIVE_BYPASS_SECONDS = env.float("DB_ALIVE_BYPASS_SECONDS", default=1.0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     from scimsite.private_files import private_sqlite_file

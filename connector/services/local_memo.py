@@ -31,10 +31,9 @@ class LocalMemo:
             return MISSING
         return entry[0]
 
-    def put(self, value, seconds: float | None = None) -> None:
-        """Remember ``value`` for ``seconds`` (default: the memo's own), never longer."""
-        keep = self.seconds if seconds is None else min(seconds, self.seconds)
-        self._entry = (value, time.monotonic() + keep, shared_version(BOOTSTRAP_VERSION_KEY))
+    def put(self, value) -> None:
+        """Remember ``value`` for the memo's ``seconds``."""
+        self._entry = (value, time.monotonic() + self.seconds, shared_version(BOOTSTRAP_VERSION_KEY))
 
     def clear(self) -> None:
         self._entry = None

@@ -38,12 +38,6 @@ def test_a_value_is_reused_for_its_seconds_and_then_asked_again(clock, in_reques
     assert memo.get() is MISSING
     memo.put(None)  # "nothing to say" is an answer too
     assert memo.get() is None
-    memo.put("short", seconds=0.5)
-    clock[0] += 0.6
-    assert memo.get() is MISSING
-    memo.put("never longer than the memo's own", seconds=60)
-    clock[0] += 2.1
-    assert memo.get() is MISSING
 
 
 def test_a_flush_of_the_shared_cache_drops_it_at_once(clock, in_request):
