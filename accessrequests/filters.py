@@ -18,16 +18,24 @@ mirror. Word search answers that from an inverted index on both databases:
 * SQLite: ``id IN (SELECT rowid FROM accessrequests_accessrequest_fts WHERE … MATCH '"w1"* "w2"*')``.
   SQLite always drives that plan from the IN list (look up every match by id, then sort), which is ideal
   for rare words and slow for common ones (every row matches "ticket": 260 ms). So ``_sqlite_search``
-  first counts the matches up to SQLITE_DRIVE_LIMIT in the FTS index (≈ 2 ms): fewer → that plan (at most
-  2,000 lookups); more → ``+id IN (…)``, which stops SQLite from using the IN list as the driver, so it
-  walks the sort order's (or a filter's) index and keeps the first page of matches; with ≥ 2 % of rows
-  matching, a page is found early. Measured on 100,000 rows: ≤ 30 ms for any word, rare or common.
+  first reads the newest SQLITE_DRIVE_LIMIT matches (highest ids) from the FTS index. Fewer → every match
+  is known to be rare: that plan (at most 2,000 lookups). As many → a common search: SQLite walks the sort
+  order's (or a filter's) index and checks each row against those newest matches, held as a list
+  (``json_each``). Rows older than the list (lower ids) are checked against the whole match set instead, in
+  the ``ELSE`` branch of a ``CASE``, which SQLite materialises only when a row reaches it. Both branches
+  together are exactly the rows that match, whatever the page, order or filters; for the newest pages of a
+  common search (ids grow with time, as the sync inserts new requests) the ELSE branch is never reached,
+  so the whole match set (12,500 ids for ``q=person01`` at 100,000 rows) is not materialised: 8.4 → 5.4 ms
+  of SQL for that page. ``+`` stops SQLite from driving the plan from an IN list. Measured on 100,000 rows:
+  ≤ 30 ms for any word, rare or common. (The list and the page are two statements: a row written between
+  them is shown by the next view, as if the page had been read a moment earlier.)
 * Other databases: each word as a substring (icontains) of one of the four columns (correct, not indexed).
 
 User input never becomes SQL: the words are passed as parameters, and each is quoted for the MATCH/tsquery
 mini-language, so operators typed by the user (``NEAR``, ``OR``, ``*``, ``"``, ``-``, ``:``, ``&``, ``!``)
 are only text. A query with no letters or digits at all (``%``, ``*``) matches nothing.
 """
+import json
 import re
 
 import django_filters
@@ -152,8 +160,12 @@ def _sqlite_search(queryset, table: str, match: str):
     """The FTS5 search with the plan that suits how many rows match (see the module docstring)."""
     source = f'SELECT rowid FROM "{FTS_TABLE}" WHERE "{FTS_TABLE}" MATCH %s'
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({source} LIMIT %s)", [match, SQLITE_DRIVE_LIMIT])
-        common = cursor.fetchone()[0] >= SQLITE_DRIVE_LIMIT
-    if not common:
+        cursor.execute(f"{source} ORDER BY rowid DESC LIMIT %s", [match, SQLITE_DRIVE_LIMIT])
+        newest = [row[0] for row in cursor.fetchall()]
+    if len(newest) < SQLITE_DRIVE_LIMIT:  # every match is in newest: drive the plan from the match list
         return queryset.filter(id__in=RawSQL(source, [match]))
-    return queryset.filter(RawSQL(f'+"{table}"."id" IN ({source})', [match], output_field=BooleanField()))
+    column = f'"{table}"."id"'
+    return queryset.filter(RawSQL(
+        f"CASE WHEN {column} >= %s THEN +{column} IN (SELECT value FROM json_each(%s)) "
+        f"ELSE +{column} IN ({source}) END",
+        [newest[-1], json.dumps(newest), match], output_field=BooleanField()))

@@ -176,3 +176,82 @@ def test_other_databases_fall_back_to_substring_matching(rows, monkeypatch):
     assert _search({"q": "otfix"}) == ["deploy the hotfix"]  # substring, per word
     assert _search({"q": "bob incident"}) == ["rotation"]
     assert _search({"q": "%"}) == []
+
+
+def _walk(params, sort=None) -> list[int]:
+    seen, cursor = [], None
+    while True:
+        page = access_request_page(filterset=access_request_filterset(params), sort=sort, cursor=cursor)
+        seen += [r.id for r in page.rows]
+        if not page.next_cursor:
+            return seen
+        cursor = page.next_cursor
+
+
+def test_common_search_is_exact_when_ids_do_not_follow_time(make_request, monkeypatch):
+    """A common search checks the newest matches as a list and older rows against the whole match set: the
+    pages are exact even when ids and times disagree, so the second branch is really used."""
+    import random
+
+    rnd = random.Random(7)
+    minutes = list(range(260))
+    rnd.shuffle(minutes)  # ids in creation order, times shuffled
+    made = {}
+    for i, minute in enumerate(minutes):
+        ar = make_request(requester_name=f"user{i % 37:03d}", status="Approved" if i % 3 else "Denied",
+                          requested_at=T0 + timedelta(minutes=minute),
+                          comment="deploy batch" if i % 4 else "other work")
+        made[ar.pk] = ar
+    monkeypatch.setattr(filters, "SQLITE_DRIVE_LIMIT", 20)  # 195 matches: common, most of them older
+
+    def expected(keep, key):
+        return [pk for pk in sorted((pk for pk, ar in made.items() if keep(ar)), key=key)]
+
+    by_time = lambda pk: (made[pk].requested_at, pk)  # noqa: E731
+    assert _walk({"q": "deploy"}) == expected(lambda ar: "deploy" in ar.comment, by_time)[::-1]
+    assert _walk({"q": "deploy", "status": "Denied"}) == expected(
+        lambda ar: "deploy" in ar.comment and ar.status == "Denied", by_time)[::-1]
+    assert _walk({"q": "deploy"}, sort="requester") == expected(
+        lambda ar: "deploy" in ar.comment, lambda pk: (made[pk].requester_name, made[pk].requested_at, pk))
+    assert _walk({"q": "zzz"}) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 plan")
+def test_newest_page_of_a_common_search_does_not_read_every_match(make_request, monkeypatch):
+    """The first page of a common search reads the newest matches, not all of them: counted in SQLite virtual
+    machine steps (deterministic), against the plan that materialised every match."""
+    AccessRequest.objects.bulk_create(
+        AccessRequest(ss_request_id=50_000 + i, secret_id=7, requester_name=f"pat{i % 50:02d}", status="Pending",
+                      requested_at=T0 + timedelta(minutes=i), comment="deploy") for i in range(3000))
+    monkeypatch.setattr(filters, "SQLITE_DRIVE_LIMIT", 200)
+    connection.ensure_connection()
+    raw = connection.connection
+    steps = [0]
+
+    def count():
+        steps[0] += 1
+        return 0
+
+    def measured(run):
+        steps[0] = 0
+        raw.set_progress_handler(count, 10)
+        try:
+            result = run()
+        finally:
+            raw.set_progress_handler(None, 10)
+        return result, steps[0]
+
+    page, bounded = measured(lambda: access_request_page(
+        filterset=access_request_filterset({"q": "pat"}), sort=None, cursor=None))
+    table, fts = AccessRequest._meta.db_table, filters.FTS_TABLE
+    every_match = (f'SELECT id FROM "{table}" WHERE +id IN (SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s) '
+                   'ORDER BY requested_at DESC, id DESC LIMIT 51')
+
+    def full_plan():
+        with connection.cursor() as cursor:
+            cursor.execute(every_match, ['"pat"*'])
+            return [row[0] for row in cursor.fetchall()]
+
+    ids, full = measured(full_plan)
+    assert [r.id for r in page.rows] == ids[:50]
+    assert bounded * 3 < full, (bounded, full)
