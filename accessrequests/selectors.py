@@ -40,15 +40,21 @@ EXPORT_COLUMNS = ("ss_request_id", "requester_name", "status", "requested_at", "
                   "justification", "reviewed_at", "window_start", "window_end")
 
 
+# What the filters narrow: the list page's rows, its columns resolved once per process (values_list() resolving
+# eight names on every view was 0.1-0.2 ms of it). Never evaluated itself: FilterSet.qs starts from a clone.
+LIST_ROWS = AccessRequest.objects.values_list(*LIST_COLUMNS, named=True)
+
+
 def access_request_filterset(data=None) -> AccessRequestFilterSet:
-    return AccessRequestFilterSet(data or None, queryset=AccessRequest.objects.all())
+    """The history's filters over LIST_ROWS (the export selects its own columns from the same filters)."""
+    return AccessRequestFilterSet(data or None, queryset=LIST_ROWS)
 
 
 def access_request_page(*, filterset: AccessRequestFilterSet, sort: str | None, cursor: str | None) -> KeysetPage:
     """One page of the filtered history as named tuples of LIST_COLUMNS; raises connector.keyset.InvalidCursor
     for a bad cursor."""
     order = HISTORY_KEYSET.order(sort)
-    return HISTORY_KEYSET.page(filterset.qs.values_list(*LIST_COLUMNS, named=True), order=order, cursor=cursor)
+    return HISTORY_KEYSET.page(filterset.qs, order=order, cursor=cursor)
 
 
 def access_request_export_rows(*, filterset: AccessRequestFilterSet, sort: str | None):
