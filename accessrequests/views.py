@@ -22,8 +22,8 @@ from connector.access import staff_required
 from connector.messages import MSG_SYNC_UNAVAILABLE_PREFIX, MSG_UNAVAILABLE
 from connector.services.connection import connector_is_configured
 from connector.services.local_memo import MISSING, LocalMemo
-from connector.listing import (audited_csv_export, keyset_list_context, keyset_page_or_first, local_stamp,
-                               requested_sort)
+from connector.listing import (audited_csv_export, iso_seconds, keyset_list_context, keyset_page_or_first,
+                               local_stamp, requested_sort)
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def _rows_html(rows, zone) -> str:
                   if ar.window_start else "—")
         out.append(
             f'<tr><th scope="row" class="nowrap"><a href="{base}{ar.id}/"><time datetime="'
-            f'{ar.requested_at.isoformat(timespec="seconds")}">{local_stamp(ar.requested_at, zone)}</time></a></th>'
+            f'{iso_seconds(ar.requested_at)}">{local_stamp(ar.requested_at, zone)}</time></a></th>'
             f'<td>{escape(ar.requester_name)}</td><td>{_BADGES.get(ar.status) or _badge_html(ar.status)}</td>'
             f'<td>{escape(comment)}</td><td>{escape(ar.reviewer_name or "—")}</td>'
             f'<td class="nowrap">{window}</td></tr>\n')

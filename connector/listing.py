@@ -6,6 +6,7 @@ in each app's selectors, only the request handling lives here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import UTC
 
 from django.utils import timezone
 
@@ -14,13 +15,35 @@ from connector.keyset import InvalidCursor, KeysetPage
 from connector.querystring import query_with
 from connector.services.audit import audit_record
 
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"})
+_utc_zones: dict = {}  # tzinfo -> "is UTC": a handful of zone objects per process
+
+
+def _is_utc(zone) -> bool:
+    known = _utc_zones.get(zone)
+    if known is None:
+        known = _utc_zones[zone] = zone is UTC or getattr(zone, "key", None) in _UTC_NAMES
+    return known
+
+
 def local_stamp(value, zone, *, seconds: bool = False) -> str:
     """``strftime("%Y-%m-%d %H:%M[:%S]")`` of ``value`` in ``zone`` for list rows, at a tenth of strftime's cost
     (strftime was the largest single cost of building 50 history or audit rows): ``isoformat`` of the naive local
-    time is one C call without an offset to compute, and always writes the year with four digits."""
+    time is one C call without an offset to compute, and always writes the year with four digits. A UTC value
+    shown in UTC (the database's times in the default zone) skips the zone conversion."""
     if not value:
         return ""
-    return value.astimezone(zone).replace(tzinfo=None).isoformat(" ", "seconds" if seconds else "minutes")
+    if not (_is_utc(value.tzinfo) and _is_utc(zone)):
+        value = value.astimezone(zone)
+    return value.replace(tzinfo=None).isoformat(" ", "seconds" if seconds else "minutes")
+
+
+def iso_seconds(value) -> str:
+    """``value.isoformat(timespec="seconds")`` (a ``<time datetime>`` attribute): for a UTC value, the naive
+    isoformat and a fixed "+00:00", a third of the cost of asking the zone for its offset."""
+    if _is_utc(value.tzinfo):
+        return value.replace(tzinfo=None).isoformat(timespec="seconds") + "+00:00"
+    return value.isoformat(timespec="seconds")
 
 
 INVALID_CURSOR = "That page link is no longer valid; showing the first page."

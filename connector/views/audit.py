@@ -17,8 +17,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from connector.access import staff_required
-from connector.listing import (audited_csv_export, keyset_list_context, keyset_page_or_first, local_stamp,
-                               requested_sort)
+from connector.listing import (audited_csv_export, iso_seconds, keyset_list_context, keyset_page_or_first,
+                               local_stamp, requested_sort)
 from connector.models import AuditOutcome
 from connector.selectors import audit as selectors
 from connector.services import audit_status
@@ -46,7 +46,7 @@ def _rows_html(rows, zone) -> str:
             target = f"{target} · {e.target_repr}" if target else e.target_repr
         out.append(
             f'<tr><th scope="row" class="num"><a href="{base}{e.seq}/">{e.seq}</a></th>'
-            f'<td class="nowrap"><time datetime="{e.time.isoformat(timespec="seconds")}">'
+            f'<td class="nowrap"><time datetime="{iso_seconds(e.time)}">'
             f'{local_stamp(e.time, zone, seconds=True)}</time></td><td>{escape(e.actor_name or "—")}</td>'
             f'<td><code>{escape(e.action)}</code></td><td>{_BADGES.get(e.outcome) or _badge_html(e.outcome)}</td>'
             f'<td>{escape(target or "—")}</td><td>{escape(e.source_ip or "—")}</td></tr>\n')

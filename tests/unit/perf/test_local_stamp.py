@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from connector.listing import local_stamp
+from connector.listing import iso_seconds, local_stamp
 
 ZONES = [UTC, ZoneInfo("Europe/Amsterdam"), ZoneInfo("America/St_Johns"), ZoneInfo("Asia/Kathmandu")]
 TIMES = [datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC) + timedelta(minutes=37 * i) for i in range(40)] + [
@@ -21,3 +21,19 @@ def test_same_text_as_strftime(zone):
 
 def test_no_time_is_empty():
     assert local_stamp(None, UTC) == ""
+
+
+UTC_NAMED = ZoneInfo("UTC")
+
+
+@pytest.mark.parametrize("zone", [UTC, UTC_NAMED, ZoneInfo("Etc/UTC"), ZoneInfo("Europe/London"),
+                                  ZoneInfo("Asia/Kathmandu")], ids=str)
+@pytest.mark.parametrize("value_zone", [UTC, UTC_NAMED, ZoneInfo("America/St_Johns")], ids=str)
+def test_the_utc_shortcut_writes_what_the_conversion_wrote(zone, value_zone):
+    """UTC values shown in UTC skip the conversion; any other pair converts. Same text either way."""
+    for value in TIMES:
+        value = value.astimezone(value_zone)
+        local = value.astimezone(zone)
+        assert local_stamp(value, zone) == local.strftime("%Y-%m-%d %H:%M")
+        assert local_stamp(value, zone, seconds=True) == local.strftime("%Y-%m-%d %H:%M:%S")
+        assert iso_seconds(value) == value.isoformat(timespec="seconds")
