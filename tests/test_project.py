@@ -8,6 +8,8 @@ from django.conf import settings
 def test_it_reads_database_and_cache_from_the_environment():
     env = environ.Env()
     expected_db = env.db("DATABASE_URL", default="sqlite:////x.sqlite3")["ENGINE"]
+    # SQLite gets the connector's subclass (a cheaper datetime converter: scimsite/db/sqlite3/base.py)
+    expected_db = {"django.db.backends.sqlite3": "scimsite.db.sqlite3"}.get(expected_db, expected_db)
     assert settings.DATABASES["default"]["ENGINE"] == expected_db
     expected_cache = import_string(env.cache("CACHE_URL", default="locmemcache://")["BACKEND"])
     # Redis gets the connector's subclass (one client per connection pool: scimsite/redis_cache.py)
