@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, connections
-from django.db.backends.sqlite3.operations import DatabaseOperations as DjangoOperations
 from django.db.models import DateTimeField
 from django.db.models.expressions import Value
 from django.test import override_settings
@@ -20,6 +19,8 @@ VALUES = [None, datetime(2026, 3, 29, 1, 30, 5, 123456), datetime(1999, 12, 31, 
 
 
 def _both():
+    from django.db.backends.sqlite3.operations import DatabaseOperations as DjangoOperations  # SQLite runs only
+
     ours = [c for c in connection.ops.get_db_converters(EXPRESSION)]
     django = DjangoOperations.get_db_converters(connection.ops, EXPRESSION)
     assert len(ours) == len(django)
