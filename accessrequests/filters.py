@@ -29,7 +29,9 @@ mirror. Word search answers that from an inverted index on both databases:
   of SQL for that page (a 2,000-long list: 4.3 ms; 1,236 matches, rare under the old 2,000 limit: 5.4 →
   1.8 ms). ``+`` stops SQLite from driving the plan from an IN list. Measured on 100,000 rows:
   ≤ 30 ms for any word, rare or common. (The list and the page are two statements: a row written between
-  them is shown by the next view, as if the page had been read a moment earlier.)
+  them is shown by the next view, as if the page had been read a moment earlier.) Reading that list costs
+  FTS5 one list per word beginning of one to eight letters (prefix indexes, migration 0004), not a merge of
+  every word that starts with it.
 * Other databases: each word as a substring (icontains) of one of the four columns (correct, not indexed).
 
 User input never becomes SQL: the words are passed as parameters, and each is quoted for the MATCH/tsquery

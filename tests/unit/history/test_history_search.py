@@ -255,3 +255,32 @@ def test_newest_page_of_a_common_search_does_not_read_every_match(make_request, 
     ids, full = measured(full_plan)
     assert [r.id for r in page.rows] == ids[:50]
     assert bounded * 3 < full, (bounded, full)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 prefix indexes")
+def test_word_beginnings_of_one_to_eight_letters_have_prefix_indexes(make_request):
+    """Migration 0004: without an index for its length, FTS5 merges the list of every word that starts with a
+    beginning before the first row comes out (``perso`` at 100,000 requests: 20.7 ms; with one: 0.34 ms, see
+    the migration). The work happens inside FTS5, where no SQLite counter reaches, so this pins the declaration
+    and that the indexed table finds exactly what a table declared as 0002 did."""
+    table, fts = AccessRequest._meta.db_table, filters.FTS_TABLE
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [fts])
+        assert "prefix='1 2 3 4 5 6 7 8'" in cursor.fetchone()[0]
+    AccessRequest.objects.bulk_create(
+        AccessRequest(ss_request_id=70_000 + i, secret_id=7, requester_name=f"abcdefghi{i % 300:03d}",
+                      status="Pending", requested_at=T0 + timedelta(minutes=i), comment=f"w{i % 7}")
+        for i in range(1200))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE old_fts USING fts5(requester_name, reviewer_name, comment, justification, "
+            f"content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='1 2 3')")
+        cursor.execute("INSERT INTO old_fts(old_fts) VALUES ('rebuild')")
+        for word in ["a", "ab", "abcd", "abcde", "abcdefgh", "abcdefghi", "abcdefghi01", "abcdefghi2", "w3", "zz"]:
+            found = []
+            for name in (fts, "old_fts"):
+                cursor.execute(f'SELECT rowid FROM "{name}" WHERE "{name}" MATCH %s ORDER BY rowid DESC',
+                               [filters.fts5_query([word])])
+                found.append([row[0] for row in cursor.fetchall()])
+            assert found[0] == found[1], word
+    assert len(_search({"q": "abcde"})) == 1200 and len(_search({"q": "abcdefghi2"})) == 400
