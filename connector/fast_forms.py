@@ -12,8 +12,6 @@ in templates). tests/unit/ui/test_fast_forms.py renders every form both ways and
 from __future__ import annotations
 
 import copy
-from collections import OrderedDict
-from threading import Lock
 
 import django_filters
 from django import forms
@@ -24,6 +22,8 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from connector.memo import BoundedMemo
 
 _INPUT_TEMPLATES = frozenset(f"django/forms/widgets/{kind}.html" for kind in (
     "input", "text", "date", "datetime", "time", "number", "email", "url", "search", "tel", "password", "hidden",
@@ -174,13 +174,12 @@ class StaticMarkupForm(forms.Form):
     disabled: labels, help, widgets and choices are fixed per class (never set per instance from data).
 
     The settings pages show the same values on nearly every view, so ``form_field_html`` remembers each field
-    of such a form while it is unbound and without errors, per process (the last ``UNBOUND_MEMO_SIZE``).
+    of such a form while it is unbound and without errors, per process (up to ``UNBOUND_MEMO_SIZE``).
     """
 
 
 UNBOUND_MEMO_SIZE = 512
-_unbound_memo: OrderedDict = OrderedDict()
-_unbound_memo_lock = Lock()
+_unbound_memo = BoundedMemo(UNBOUND_MEMO_SIZE)
 
 
 def _unbound_memo_key(field):
@@ -205,11 +204,7 @@ def form_field_html(field) -> str:
         return _field_html(field)
     html = _unbound_memo.get(key)
     if html is None:
-        html = _field_html(field)
-        with _unbound_memo_lock:
-            _unbound_memo[key] = html
-            while len(_unbound_memo) > UNBOUND_MEMO_SIZE:
-                _unbound_memo.popitem(last=False)
+        html = _unbound_memo.put(key, _field_html(field))
     return html
 
 

@@ -12,17 +12,18 @@ from django.utils import timezone
 
 from connector.csv_export import csv_streaming_response
 from connector.keyset import InvalidCursor, KeysetPage
+from connector.memo import BoundedMemo
 from connector.querystring import query_with
 from connector.services.audit import audit_record
 
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"})
-_utc_zones: dict = {}  # tzinfo -> "is UTC": a handful of zone objects per process
+_utc_zones = BoundedMemo(64)  # tzinfo -> "is UTC": a handful of zone objects per process
 
 
 def _is_utc(zone) -> bool:
     known = _utc_zones.get(zone)
     if known is None:
-        known = _utc_zones[zone] = zone is UTC or getattr(zone, "key", None) in _UTC_NAMES
+        known = _utc_zones.put(zone, zone is UTC or getattr(zone, "key", None) in _UTC_NAMES)
     return known
 
 

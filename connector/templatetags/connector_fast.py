@@ -3,24 +3,21 @@
 renders a filter bar's fields.
 
 ``filter_fields``: the same filters always render the same HTML (the first page of a list has no filters at
-all), so each process remembers the last ``MEMO_SIZE`` renderings, keyed by the form class, the submitted
+all), so each process remembers up to ``MEMO_SIZE`` renderings (connector/memo.py), keyed by the form class, the submitted
 values and the language (filters whose choices change at run time must not use this tag).
 """
-from collections import OrderedDict
-from threading import Lock
-
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from connector.fast_forms import form_field_html
+from connector.memo import BoundedMemo
 
 register = template.Library()
 
 MEMO_SIZE = 256
-_memo: OrderedDict = OrderedDict()
-_memo_lock = Lock()
+_memo = BoundedMemo(MEMO_SIZE)
 
 
 def _memo_key(form):
@@ -42,15 +39,11 @@ def filter_fields(form):
     key = _memo_key(form)
     html = _memo.get(key)
     if html is None:
-        html = mark_safe("".join(form_field_html(field) for field in form))
-        with _memo_lock:
-            _memo[key] = html
-            while len(_memo) > MEMO_SIZE:
-                _memo.popitem(last=False)
+        html = _memo.put(key, mark_safe("".join(form_field_html(field) for field in form)))
     return html
 
 
-_sort_memo: dict = {}
+_sort_memo = BoundedMemo(MEMO_SIZE)
 
 
 @register.simple_tag
@@ -61,9 +54,7 @@ def sort_options(sort_choices, sort):
     key = (choices, sort)
     html = _sort_memo.get(key)
     if html is None:
-        if len(_sort_memo) > MEMO_SIZE:
-            _sort_memo.clear()
-        html = _sort_memo[key] = mark_safe("".join(
+        html = _sort_memo.put(key, mark_safe("".join(
             f'<option value="{escape(value)}"{" selected" if value == sort else ""}>{escape(label)}</option>'
-            for value, label in choices))
+            for value, label in choices)))
     return html

@@ -15,9 +15,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name, template_localtime
 
+from connector.memo import BoundedMemo
+
 register = template.Library()
 
-_urls: dict = {}
+_urls = BoundedMemo(512)
 
 
 def url_or_empty(name: str) -> str:
@@ -29,9 +31,7 @@ def url_or_empty(name: str) -> str:
             path = reverse(name)
         except NoReverseMatch:
             path = ""
-        if len(_urls) > 512:
-            _urls.clear()
-        _urls[key] = path
+        _urls.put(key, path)
     return path
 
 
@@ -50,7 +50,7 @@ def page_url(name):
     return path
 
 
-_statics: dict = {}
+_statics = BoundedMemo(512)
 
 
 @register.simple_tag
@@ -59,9 +59,7 @@ def static_url(path):
     key = (settings.STATIC_URL, path)
     url = _statics.get(key)
     if url is None:
-        if len(_statics) > 512:
-            _statics.clear()
-        url = _statics[key] = static(path)
+        url = _statics.put(key, static(path))
     return url
 
 
@@ -80,8 +78,8 @@ def _link(path, url, label, section="", own_section=None, extra=""):
             f"{escape(label)}</a></li>")
 
 
-_navs: dict = {}
 NAV_MEMO_SIZE = 1024
+_navs = BoundedMemo(NAV_MEMO_SIZE)
 NAV_MEMO_MAX_PATH = 256
 
 
@@ -100,9 +98,7 @@ def site_nav(context):
     if parts is None:
         parts = _nav_parts(request.path, context, shown, window_end)
         if len(request.path) <= NAV_MEMO_MAX_PATH:  # a long made-up path (a 404 page) is built, not remembered
-            if len(_navs) > NAV_MEMO_SIZE:
-                _navs.clear()
-            _navs[key] = parts
+            _navs.put(key, parts)
     head, logout_url, tail = parts
     if not logout_url:
         return mark_safe(head + tail)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from connector.access import staff_required
 from connector.listing import (audited_csv_export, iso_seconds, keyset_list_context, keyset_page_or_first,
                                local_stamp, requested_sort)
+from connector.memo import BoundedMemo
 from connector.models import AuditOutcome
 from connector.selectors import audit as selectors
 from connector.services import audit_status
@@ -55,23 +56,19 @@ def _rows_html(rows, zone) -> str:
 
 BOX_SECONDS = 10  # "published … (5 minutes ago)" may be this late
 BOX_MEMO_SIZE = 64
-_box_memo: dict[tuple, str] = {}
+_box_memo = BoundedMemo(BOX_MEMO_SIZE)
 
 
 def verification_box_html(trail: audit_status.TrailStatus, *, is_admin: bool | None) -> str:
     """The verification box's markup, remembered per process for BOX_SECONDS: it depends only on the trail
     status (itself cached for a minute), the viewer's role and time zone, and the clock for "… ago"; rendering
-    its template (two includes, date filters, timesince) was a tenth of the page's server time. Bounded: the
-    memo starts over when it holds BOX_MEMO_SIZE entries."""
+    its template (two includes, date filters, timesince) was a tenth of the page's server time."""
     key = (trail, is_admin, timezone.get_current_timezone_name(), int(time.time() // BOX_SECONDS))
     html = _box_memo.get(key)
     if html is None:
-        html = mark_safe(render_to_string("connector/audit/verification_box.html", {
+        html = _box_memo.put(key, mark_safe(render_to_string("connector/audit/verification_box.html", {
             "verification": trail.verification, "anchor": trail.anchor, "verify_last": audit_status.VERIFY_LAST,
-            "connector_is_admin": is_admin}))
-        if len(_box_memo) >= BOX_MEMO_SIZE:
-            _box_memo.clear()
-        _box_memo[key] = html
+            "connector_is_admin": is_admin})))
     return html
 
 
