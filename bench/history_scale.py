@@ -165,7 +165,9 @@ def stock_rendering_client():
     """A test Client whose requests render forms with Django's own renderer, whatever this project's
     FORM_RENDERER is: the comparison is with the stock admin changelist (issue 10). The project's renderer
     (connector/fast_forms.py) also builds the changelist's 100 row checkboxes in Python, which made the admin
-    about 40 % faster in this process and moved the yardstick; ``--admin-renderer project`` measures that."""
+    about 40 % faster in this process and moved the yardstick; ``--admin-renderer project`` measures that.
+    On SQLite its requests also read datetimes through Django's own converter, not the project backend's
+    cheaper one (scimsite/db/sqlite3/base.py)."""
     import django.forms.forms
     import django.forms.formsets
     import django.forms.utils
@@ -173,19 +175,32 @@ def stock_rendering_client():
     from django.forms.renderers import DjangoTemplates
     from django.test import Client
 
+    from django.db import connection
+
     stock = DjangoTemplates()
     modules = [django.forms.widgets, django.forms.forms, django.forms.formsets, django.forms.utils]
+    ops_class = type(connection.ops)
+    stock_converters = None
+    if connection.vendor == "sqlite":
+        from django.db.backends.sqlite3.operations import DatabaseOperations
+
+        stock_converters = DatabaseOperations.get_db_converters
 
     class StockRenderingClient(Client):
         def request(self, **request):
             saved = [(module, module.get_default_renderer) for module in modules]
             for module, _ in saved:
                 module.get_default_renderer = lambda: stock
+            project_converters = ops_class.__dict__.get("get_db_converters")
+            if stock_converters is not None:
+                ops_class.get_db_converters = stock_converters
             try:
                 return super().request(**request)
             finally:
                 for module, original in saved:
                     module.get_default_renderer = original
+                if stock_converters is not None:
+                    ops_class.get_db_converters = project_converters
 
     return StockRenderingClient()
 
