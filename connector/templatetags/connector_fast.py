@@ -1,6 +1,8 @@
-"""Form fields rendered in Python (see connector/fast_forms.py): ``{% form_field field %}`` is
-``{% include "components/form_field.html" with field=field %}`` without the template; ``{% filter_fields form %}``
-renders a filter bar's fields.
+"""Form fields and the keyset lists' filter bar and pagination, rendered in Python (see connector/fast_forms.py):
+``{% form_field field %}`` is ``{% include "components/form_field.html" with field=field %}`` without the template;
+``{% filter_fields form %}`` renders a filter bar's fields, ``{% filter_bar %}`` the whole bar and
+``{% pagination %}`` the "Newer"/"Older" links. An ``{% include %}`` of a component cost as much as the rest of
+the history's content together; the markup is the components' (pinned by tests/unit/perf/test_list_chrome.py).
 
 ``filter_fields``: the same filters always render the same HTML (the first page of a list has no filters at
 all), so each process remembers up to ``MEMO_SIZE`` renderings (connector/memo.py), keyed by the form class, the submitted
@@ -58,3 +60,36 @@ def sort_options(sort_choices, sort):
             f'<option value="{escape(value)}"{" selected" if value == sort else ""}>{escape(label)}</option>'
             for value, label in choices)))
     return html
+
+
+@register.simple_tag
+def filter_bar(form, sort, sort_choices, is_filtered, *, label, clear_url):
+    """The filter bar of a keyset list (history, audit trail): the FilterSet's fields, a sort choice, Apply, and
+    Clear (a link to ``clear_url``, the unfiltered list) when ``is_filtered``."""
+    clear = f'<a class="btn btn--link" href="{escape(clear_url)}">Clear</a>' if is_filtered else ""
+    return mark_safe(
+        f'<form class="filters" method="get" action="" role="search" aria-label="{escape(label)}">\n'
+        f"  {filter_fields(form)}\n"
+        '  <div class="field">\n    <label for="id_sort">Sort</label>\n    <select name="sort" id="id_sort">\n'
+        f"      {sort_options(sort_choices, sort)}\n"
+        '    </select>\n  </div>\n  <div class="filters__actions">\n'
+        '    <button class="btn btn--primary" type="submit">Apply</button>\n'
+        f"    {clear}\n  </div>\n</form>\n")
+
+
+@register.simple_tag
+def pagination(prev_url, next_url, *, summary="", label="Pagination"):
+    """Keyset-friendly pagination: no page numbers, only "Newer" and "Older" links (each shown disabled when
+    there is no such page); nothing when there is neither. ``summary``: e.g. "50 requests per page";
+    ``label``: the nav's accessible name."""
+    if not (prev_url or next_url):
+        return "\n"
+    newer = (f'<a class="btn btn--secondary" href="{escape(prev_url)}" rel="prev"><span aria-hidden="true">&larr;'
+             "</span> Newer</a>" if prev_url else
+             '<span class="is-disabled" aria-disabled="true"><span aria-hidden="true">&larr;</span>&nbsp;Newer</span>')
+    older = (f'<a class="btn btn--secondary" href="{escape(next_url)}" rel="next">Older <span aria-hidden="true">'
+             "&rarr;</span></a>" if next_url else
+             '<span class="is-disabled" aria-disabled="true">Older&nbsp;<span aria-hidden="true">&rarr;</span></span>')
+    summary_item = f'<li class="pagination__summary">{escape(summary)}</li>' if summary else ""
+    return mark_safe(f'\n<nav class="pagination" aria-label="{escape(label or "Pagination")}">\n  <ul>\n'
+                     f"    <li>{newer}</li>\n    {summary_item}\n    <li>{older}</li>\n  </ul>\n</nav>\n")

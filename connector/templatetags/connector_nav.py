@@ -8,14 +8,17 @@ reversals are remembered per process, keyed by the URLconf and script prefix in 
 """
 from django import template
 from django.conf import settings
+from django.template.base import token_kwargs
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name, template_localtime
 
 from connector.memo import BoundedMemo
+from connector.page_shell import join_layout, layout_pieces
 
 register = template.Library()
 
@@ -151,3 +154,41 @@ def _nav_parts(path, context, shown, window_end) -> tuple[str, str, str]:
             + '\n</ul>\n</nav>\n<div class="account">\n<p class="account__who mb-0">\n' + "\n".join(account)
             + "\n</p>\n")
     return head, logout_url, "\n</div>\n</div>\n</details>"
+
+
+@register.tag
+def layout(parser, token):
+    """``{% layout title="…" stylesheet="css/….css" %}content{% endlayout %}``: the page of
+    ``{% extends "base.html" %}`` with blocks title, extra_head (the stylesheet's link) and content, built from
+    base.html's pieces remembered per process (connector/page_shell.py) instead of its node tree."""
+    bits = token.split_contents()
+    kwargs = token_kwargs(bits[1:], parser)
+    if set(kwargs) - {"title", "stylesheet"} or len(kwargs) != len(bits) - 1:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes only title=… and stylesheet=…")
+    nodelist = parser.parse(("endlayout",))
+    parser.delete_first_token()
+    return LayoutNode(nodelist, kwargs)
+
+
+class LayoutNode(template.Node):
+    def __init__(self, nodelist, kwargs):
+        self.nodelist = nodelist
+        self.kwargs = kwargs
+
+    def render(self, context):
+        values = {name: value.resolve(context) for name, value in self.kwargs.items()}
+        request = context.get("request")
+        authenticated = bool(request is not None and request.user.is_authenticated)
+        pieces = layout_pieces(connector_version=context.get("connector_version") or "", authenticated=authenticated,
+                               connector_disabled=bool(context.get("connector_disabled")))
+        stylesheet = values.get("stylesheet")
+        blocks = {
+            "title": conditional_escape(values.get("title", "")),
+            "extra_head": f'<link rel="stylesheet" href="{conditional_escape(static_url(stylesheet))}">'
+                          if stylesheet else "",
+            "nav": site_nav(context) if authenticated else "",
+            "content": self.nodelist.render(context),
+        }
+        if context.get("messages"):
+            blocks["messages"] = render_to_string("components/messages.html", context.flatten())
+        return mark_safe(join_layout(pieces, blocks))
