@@ -17,8 +17,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from connector.access import staff_required
-from connector.listing import (audited_csv_export, iso_seconds, keyset_list_context, keyset_page_or_first,
-                               local_stamp, requested_sort)
+from connector.listing import (audited_csv_export, keyset_list_context, keyset_page_or_first,
+                               requested_sort, row_stamps)
 from connector.memo import BoundedMemo
 from connector.models import AuditOutcome
 from connector.selectors import audit as selectors
@@ -37,18 +37,22 @@ _BADGES = {outcome.value: _badge_html(outcome.value) for outcome in AuditOutcome
 def _rows_html(rows, zone) -> str:
     """The table body built in Python in one pass (the markup of a template loop over the rows, pinned by
     tests/unit/history/test_list_rows_html.py), one line per row like the history's (page size: see
-    accessrequests/views.py). Only free text is escaped: seqs, ISO times and stamps are digits and punctuation
-    by construction, outcome badges are escaped once."""
+    accessrequests/views.py). Only free text is escaped: seqs, ISO times and stamps are digits and
+    punctuation by construction, outcome badges are escaped once."""
     base = escape(reverse("connector:audit-detail", args=[0])[:-2])
+    both, _ = row_stamps(zone, seconds=True)
     out = []
     for e in rows:
-        target = " ".join(x for x in (e.target_type, e.target_id) if x)
+        if e.target_type and e.target_id:
+            target = f"{e.target_type} {e.target_id}"
+        else:
+            target = e.target_type or e.target_id
         if e.target_repr:
             target = f"{target} · {e.target_repr}" if target else e.target_repr
+        iso, at = both(e.time)
         out.append(
             f'<tr><th scope="row" class="num"><a href="{base}{e.seq}/">{e.seq}</a></th>'
-            f'<td class="nowrap"><time datetime="{iso_seconds(e.time)}">'
-            f'{local_stamp(e.time, zone, seconds=True)}</time></td><td>{escape(e.actor_name or "—")}</td>'
+            f'<td class="nowrap"><time datetime="{iso}">{at}</time></td><td>{escape(e.actor_name or "—")}</td>'
             f'<td><code>{escape(e.action)}</code></td><td>{_BADGES.get(e.outcome) or _badge_html(e.outcome)}</td>'
             f'<td>{escape(target or "—")}</td><td>{escape(e.source_ip or "—")}</td></tr>\n')
     return mark_safe("".join(out))

@@ -37,3 +37,17 @@ def test_the_utc_shortcut_writes_what_the_conversion_wrote(zone, value_zone):
         assert local_stamp(value, zone) == local.strftime("%Y-%m-%d %H:%M")
         assert local_stamp(value, zone, seconds=True) == local.strftime("%Y-%m-%d %H:%M:%S")
         assert iso_seconds(value) == value.isoformat(timespec="seconds")
+
+
+@pytest.mark.parametrize("zone", [UTC, UTC_NAMED, ZoneInfo("Europe/London"), ZoneInfo("Asia/Kathmandu")], ids=str)
+@pytest.mark.parametrize("value_zone", [UTC, UTC_NAMED, ZoneInfo("America/St_Johns")], ids=str)
+@pytest.mark.parametrize("seconds", [False, True])
+def test_row_stamps_write_what_iso_seconds_and_local_stamp_write(zone, value_zone, seconds):
+    """One page's times cut from one isoformat: the same texts as the two functions, for every pair of zones."""
+    from connector.listing import row_stamps
+
+    both, local = row_stamps(zone, seconds=seconds)
+    for value in TIMES:
+        value = value.astimezone(value_zone)
+        expected = (iso_seconds(value), local_stamp(value, zone, seconds=seconds))
+        assert both(value) == expected and local(value) == expected[1]
