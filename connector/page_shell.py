@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.template import Context, engines
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language
 
 from connector.memo import BoundedMemo
 
@@ -32,9 +33,9 @@ _shells = BoundedMemo(64)
 
 def layout_pieces(*, connector_version: str, authenticated: bool, connector_disabled: bool) -> tuple:
     """(text, block name, text, block name, …, text): base.html split at its blocks, for this URLconf, script
-    prefix and static URL (the header's and footer's links), connector version and disabled banner."""
-    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), settings.STATIC_URL, connector_version,
-           authenticated, connector_disabled)
+    prefix and static URL (the header's and footer's links), language, connector version and disabled banner."""
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), settings.STATIC_URL, get_language(),
+           connector_version, authenticated, connector_disabled)
     pieces = _shells.get(key)
     if pieces is None:
         source = '{% extends "base.html" %}' + "".join(

@@ -177,8 +177,8 @@ class LayoutNode(template.Node):
 
     def render(self, context):
         values = {name: value.resolve(context) for name, value in self.kwargs.items()}
-        request = context.get("request")
-        authenticated = bool(request is not None and request.user.is_authenticated)
+        user = getattr(context.get("request"), "user", None)  # a page rendered before the auth middleware has none
+        authenticated = bool(user is not None and user.is_authenticated)
         pieces = layout_pieces(connector_version=context.get("connector_version") or "", authenticated=authenticated,
                                connector_disabled=bool(context.get("connector_disabled")))
         stylesheet = values.get("stylesheet")

@@ -114,3 +114,14 @@ def test_history_and_audit_pages_use_the_layout(client):
         html = client.get(url).content.decode()
         assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
         assert html.count("<header") == 1 and html.count("<footer") == 1 and "\x00" not in html
+
+
+def test_layout_for_a_request_without_a_user_is_base_html():
+    """A page rendered before the authentication middleware ran (its request has no user) has no header menu."""
+    request = RequestFactory().get("/early/")
+    extends, layout = _both_anonymous(request)
+    assert extends == layout
+
+
+def _both_anonymous(request):
+    return [t.render({"page_title": "Early"}, request) for t in (EXTENDS, LAYOUT)]
