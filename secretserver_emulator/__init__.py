@@ -9,7 +9,7 @@ In-process (tests)::
                                                  # generate={"users": 10_000, "groups": 500} adds
                                                  # user00001.../group0001... (population.py)
         ss.url                 # "http://127.0.0.1:54321" (port 0 -> free port; no trailing slash)
-        ss.requests            # [RequestRecord(method, path, query: dict, status, user, fault)]; also r["path"]
+        ss.requests            # [RequestRecord(method, path, query: dict, status, user, fault, at)]; also r["path"]
         ss.clear_requests()
         ss.reset()             # back to the seed: state, clock, faults, tokens, sessions, request log
         ss.advance_clock(3600) # move the emulator's clock (token lifetimes, access windows)

@@ -39,6 +39,8 @@ class RequestRecord:
     status: int | None
     user: str | None
     fault: str | None = None
+    at: float = field(default_factory=time.time)  # when it arrived (epoch seconds): a client on this machine can
+    # tell which of its own requests a call belonged to without reading the log in between (bench/ui_overhead.py)
     extra: dict = field(default_factory=dict, repr=False)
 
     def __getitem__(self, key):

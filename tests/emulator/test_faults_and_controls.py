@@ -99,10 +99,14 @@ def test_reset_control_restores_the_seed(emulator, app):
 
 
 def test_requests_log_over_http(emulator):
+    before = time.time()
     get(emulator, "/api/v1/version?x=1")
+    after = time.time()
     log = requests.get(f"{emulator.url}/_emulator/requests", timeout=5).json()["requests"]
+    at = log[0].pop("at")
     assert log == [{"method": "GET", "path": "/api/v1/version", "query": {"x": "1"}, "status": 200, "user": None,
                     "fault": None}]
+    assert before <= at <= after  # when the call arrived: a client can match calls to its own requests
 
 
 def test_user_controls(emulator):
