@@ -130,6 +130,19 @@ class FastFilterSet(django_filters.FilterSet):
             filter_.model = queryset.model
             filter_.parent = self
 
+    def filter_queryset(self, queryset):
+        """django-filter's, noting whether some filter narrowed the queryset (``narrows``)."""
+        filtered = super().filter_queryset(queryset)
+        self._narrowed = filtered is not queryset  # a filter without a value returns the queryset it was given
+        return filtered
+
+    @property
+    def narrows(self) -> bool:
+        """Whether ``qs`` is narrower than the queryset given: some filter had a value and applied it. An
+        unfiltered list can be paged with statements compiled once per process (connector/keyset.py)."""
+        self.qs
+        return getattr(self, "_narrowed", False)
+
     def get_form_class(self):
         cls = type(self)
         form_class = cls.__dict__.get("_form_class")

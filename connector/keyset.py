@@ -11,10 +11,15 @@ and a tampered cursor is reported as ``InvalidCursor`` (the views then show the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
+from django.conf import settings
 from django.core import signing
+from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.utils import create_namedtuple_class
+
+from connector.memo import BoundedMemo
 
 
 class InvalidCursor(ValueError):
@@ -76,11 +81,15 @@ def _encode(value):
 class Keyset:
     """Paginate a queryset by one of several named orders, with signed cursors bound to list and order."""
 
-    def __init__(self, *, name: str, orders: list[KeysetOrder], per_page: int = 50):
+    def __init__(self, *, name: str, orders: list[KeysetOrder], per_page: int = 50, base: QuerySet | None = None):
+        """``base``: the unfiltered list, a ``values_list(..., named=True)`` queryset. Pages of it asked for with
+        ``unfiltered=True`` run statements compiled once per process (``_PreparedPage``)."""
         self.name = name
         self.orders = {o.name: o for o in orders}
         self.default = orders[0]
         self.per_page = per_page
+        self.base = base
+        self._prepared = BoundedMemo(64)
 
     def order(self, name: str | None) -> KeysetOrder:
         return self.orders.get(name or "", self.default)
@@ -110,32 +119,129 @@ class Keyset:
             raise InvalidCursor("The page link is not valid.") from exc
         return data["d"], values
 
-    def page(self, queryset: QuerySet, *, order: KeysetOrder, cursor: str | None = None) -> KeysetPage:
-        """One page (``per_page`` rows) after/before ``cursor``; raises InvalidCursor for a bad one."""
-        n = self.per_page
-        if not cursor:
-            rows = list(queryset.order_by(*order.order_by)[: n + 1])
-            more = len(rows) > n
-            rows = rows[:n]
-            return KeysetPage(rows, next_cursor=self._cursor(order, rows[-1], "n") if more else None)
+    def page(self, queryset: QuerySet, *, order: KeysetOrder, cursor: str | None = None,
+             unfiltered: bool = False) -> KeysetPage:
+        """One page (``per_page`` rows) after/before ``cursor``; raises InvalidCursor for a bad one.
 
-        direction, values = self.decode(cursor, order, queryset.model)
-        if direction == "n":
-            rows = list(queryset.filter(_after(order.fields, values, order.descending))
-                        .order_by(*order.order_by)[: n + 1])
-            more = len(rows) > n
-            rows = rows[:n]
+        ``unfiltered``: ``queryset`` is the keyset's ``base`` with no filter applied (FastFilterSet.narrows is
+        false), so the page may come from a statement compiled once per process."""
+        n = self.per_page
+        direction, values = self.decode(cursor, order, queryset.model) if cursor else ("", ())
+        rows = None
+        if unfiltered and self.base is not None and queryset.model is self.base.model and not queryset.query.where:
+            rows = self._prepared_rows(queryset.db, order, direction, values)
+        if rows is None:
+            rows = list(_page_queryset(queryset, order, direction, values, n))
+        more = len(rows) > n
+        if direction == "p":
+            rows = rows[:n][::-1]
             return KeysetPage(
                 rows,
-                next_cursor=self._cursor(order, rows[-1], "n") if more else None,
-                prev_cursor=self._cursor(order, rows[0], "p") if rows else None,
+                next_cursor=self._cursor(order, rows[-1], "n") if rows else None,
+                prev_cursor=self._cursor(order, rows[0], "p") if more else None,
             )
-        rows = list(queryset.filter(_after(order.fields, values, not order.descending))
-                    .order_by(*order.reverse_order_by)[: n + 1])
-        more = len(rows) > n
-        rows = rows[:n][::-1]
+        rows = rows[:n]
         return KeysetPage(
             rows,
-            next_cursor=self._cursor(order, rows[-1], "n") if rows else None,
-            prev_cursor=self._cursor(order, rows[0], "p") if more else None,
+            next_cursor=self._cursor(order, rows[-1], "n") if more else None,
+            prev_cursor=self._cursor(order, rows[0], "p") if rows and direction == "n" else None,
         )
+
+    def _prepared_rows(self, alias: str, order: KeysetOrder, direction: str, values: tuple) -> list | None:
+        """The page's rows from this process's compiled statement for (order, direction), or None when the
+        statement cannot be prepared (then the ORM runs the query)."""
+        connection = connections[alias]
+        key = (alias, connection.vendor, settings.USE_TZ, connection.timezone_name, order.name, direction)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self._prepared.put(key, _PreparedPage.build(self.base.using(alias), order, direction,
+                                                                   self.per_page) or False)
+        return prepared.rows(connection, values) if prepared else None
+
+
+def _page_queryset(queryset: QuerySet, order: KeysetOrder, direction: str, values: tuple, n: int) -> QuerySet:
+    """The ``n + 1`` rows a page needs, in the order they are read: the first page, the rows after a "next"
+    cursor, or (direction "p") the rows before a "previous" cursor, nearest first."""
+    if direction == "n":
+        return queryset.filter(_after(order.fields, values, order.descending)).order_by(*order.order_by)[: n + 1]
+    if direction == "p":
+        return queryset.filter(_after(order.fields, values, not order.descending)).order_by(
+            *order.reverse_order_by)[: n + 1]
+    return queryset.order_by(*order.order_by)[: n + 1]
+
+
+def _sentinel(model_field, i: int):
+    """A cursor value no real row has, distinct per position, to find where the compiled statement puts it."""
+    internal = model_field.get_internal_type()
+    if internal == "DateTimeField":
+        return datetime(1901, 2, 3, 4, 5, 6, 700000 + i, tzinfo=UTC)
+    if internal in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
+                    "PositiveBigIntegerField", "SmallAutoField", "SmallIntegerField"):
+        return -987_654_000 - i
+    if internal in ("CharField", "TextField"):
+        return f"\x01keyset-sentinel-{i}"
+    return None
+
+
+class _PreparedPage:
+    """One page statement of an unfiltered list, compiled by Django once: its SQL, where the cursor's values go
+    among its parameters, and its results' converters and row class.
+
+    Building, filtering and compiling the queryset, then iterating it through the ORM, cost as much as the
+    query itself on the history's first page (0.26 of 0.52 ms on PostgreSQL, 0.22 of 0.43 ms on SQLite) and
+    more on later pages. Here a page is one ``execute`` and the same converters Django applies. The cursor's
+    values are adapted exactly as the lookups adapt them (``get_prep_value`` then ``get_db_prep_value``), and
+    where they go is found by compiling the statement once with sentinel values; anything unexpected leaves the
+    list to the ORM. tests/unit/history/test_keyset_prepared.py pins pages equal to the ORM's."""
+
+    def __init__(self, sql, slots, fields, converters, row_class):
+        self.sql, self.slots, self.fields = sql, slots, fields
+        self.converters, self.row_class = list(converters.items()), row_class
+
+    @classmethod
+    def build(cls, base: QuerySet, order: KeysetOrder, direction: str, per_page: int) -> _PreparedPage | None:
+        model = base.model
+        fields = [model._meta.get_field(name) for name in order.fields] if direction else []  # a first page has no cursor
+        sentinels = tuple(_sentinel(f, i) for i, f in enumerate(fields)) if direction else ()
+        if any(value is None for value in sentinels):
+            return None
+        compiler = _page_queryset(base, order, direction, sentinels, per_page).query.get_compiler(base.db)
+        sql, params = compiler.as_sql()
+        connection = compiler.connection
+        adapted = [cls._adapt(f, value, connection) for f, value in zip(fields, sentinels, strict=True)]
+        slots = []
+        for param in params:
+            matches = [i for i, value in enumerate(adapted) if value == param]
+            if len(matches) != 1:
+                return None
+            slots.append(matches[0])
+        if set(slots) != set(range(len(adapted))):
+            return None
+        select = [s[0] for s in compiler.select[: compiler.col_count]]
+        names = base._fields or tuple(f.attname for f in model._meta.concrete_fields)
+        if len(names) != len(select):
+            return None
+        return cls(sql, tuple(slots), fields, compiler.get_converters(select), create_namedtuple_class(*names))
+
+    @staticmethod
+    def _adapt(model_field, value, connection):
+        return model_field.get_db_prep_value(model_field.get_prep_value(value), connection, prepared=True)
+
+    def rows(self, connection, values: tuple) -> list:
+        adapted = [self._adapt(f, value, connection) for f, value in zip(self.fields, values, strict=True)]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [adapted[i] for i in self.slots])
+            fetched = cursor.fetchall()
+        new, row_class = tuple.__new__, self.row_class
+        if not self.converters:
+            return [new(row_class, row) for row in fetched]
+        out = []
+        for row in fetched:
+            row = list(row)
+            for pos, (converters, expression) in self.converters:
+                value = row[pos]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+            out.append(new(row_class, row))
+        return out
