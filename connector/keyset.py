@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.query import NamedValuesListIterable
 from django.db.models.utils import create_namedtuple_class
 
 from connector.memo import BoundedMemo
@@ -128,7 +129,7 @@ class Keyset:
         n = self.per_page
         direction, values = self.decode(cursor, order, queryset.model) if cursor else ("", ())
         rows = None
-        if unfiltered and self.base is not None and queryset.model is self.base.model and not queryset.query.where:
+        if unfiltered and self._is_base(queryset):
             rows = self._prepared_rows(queryset.db, order, direction, values)
         if rows is None:
             rows = list(_page_queryset(queryset, order, direction, values, n))
@@ -146,6 +147,13 @@ class Keyset:
             next_cursor=self._cursor(order, rows[-1], "n") if more else None,
             prev_cursor=self._cursor(order, rows[0], "p") if rows and direction == "n" else None,
         )
+
+    def _is_base(self, queryset: QuerySet) -> bool:
+        """``queryset`` reads what ``base`` reads (same model, columns and row type) with no WHERE clause: a
+        caller's ``unfiltered=True`` is checked, not trusted."""
+        base = self.base
+        return (base is not None and queryset.model is base.model and queryset._fields == base._fields
+                and queryset._iterable_class is base._iterable_class and not queryset.query.where)
 
     def _prepared_rows(self, alias: str, order: KeysetOrder, direction: str, values: tuple) -> list | None:
         """The page's rows from this process's compiled statement for (order, direction), or None when the
@@ -200,6 +208,8 @@ class _PreparedPage:
 
     @classmethod
     def build(cls, base: QuerySet, order: KeysetOrder, direction: str, per_page: int) -> _PreparedPage | None:
+        if base._iterable_class is not NamedValuesListIterable or not base._fields:
+            return None  # rows as named tuples of the listed columns only
         model = base.model
         fields = [model._meta.get_field(name) for name in order.fields] if direction else []  # a first page has no cursor
         sentinels = tuple(_sentinel(f, i) for i, f in enumerate(fields)) if direction else ()
@@ -218,10 +228,9 @@ class _PreparedPage:
         if set(slots) != set(range(len(adapted))):
             return None
         select = [s[0] for s in compiler.select[: compiler.col_count]]
-        names = base._fields or tuple(f.attname for f in model._meta.concrete_fields)
-        if len(names) != len(select):
+        if len(base._fields) != len(select):
             return None
-        return cls(sql, tuple(slots), fields, compiler.get_converters(select), create_namedtuple_class(*names))
+        return cls(sql, tuple(slots), fields, compiler.get_converters(select), create_namedtuple_class(*base._fields))
 
     @staticmethod
     def _adapt(model_field, value, connection):
