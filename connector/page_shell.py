@@ -5,7 +5,7 @@ Rendering base.html (about 60 nodes, the header, the footer and ``{% extends %}`
 than half of the history and audit lists' template time, and its output differs between views only in the
 blocks. So base.html is rendered once per key with a marker in each block and no request or person in the
 context, and split at the markers; a page then joins those pieces with its blocks' HTML
-(``{% signed_in_page %}`` in connector/templatetags/connector_nav.py). base.html stays the one source of
+(``{% layout %}`` in connector/templatetags/connector_nav.py). base.html stays the one source of
 the layout: tests/unit/perf/test_page_shell.py pins that the result is the same bytes as ``{% extends
 "base.html" %}`` for each kind of person, with and without messages. What base.html reads outside its
 blocks must be in the key below; anything else would render empty here, and that test would fail.
