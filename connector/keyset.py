@@ -211,7 +211,8 @@ class _PreparedPage:
         if base._iterable_class is not NamedValuesListIterable or not base._fields:
             return None  # rows as named tuples of the listed columns only
         model = base.model
-        fields = [model._meta.get_field(name) for name in order.fields] if direction else []  # a first page has no cursor
+        # a first page has no cursor, so no values to place
+        fields = [model._meta.get_field(name) for name in order.fields] if direction else []
         sentinels = tuple(_sentinel(f, i) for i, f in enumerate(fields)) if direction else ()
         if any(value is None for value in sentinels):
             return None

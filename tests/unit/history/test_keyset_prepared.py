@@ -22,9 +22,11 @@ def many(make_request):
     """23 requests in groups sharing one timestamp, names and statuses repeating, ids not in time order."""
     made = []
     for i in reversed(range(23)):
+        windowed = bool(i % 2)
         made.append(make_request(requested_at=T0 + timedelta(minutes=i // 4, microseconds=i % 2),
                                  requester_name=f"user{i % 3}", status=("Pending", "Denied", "Approved")[i % 3],
-                                 window_start=T0 if i % 2 else None, window_end=T0 + timedelta(hours=1) if i % 2 else None))
+                                 window_start=T0 if windowed else None,
+                                 window_end=T0 + timedelta(hours=1) if windowed else None))
     return made
 
 
