@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from django.conf import settings
 from django.core import signing
 from django.db import connections
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.query import NamedValuesListIterable
 from django.db.models.utils import create_namedtuple_class
@@ -179,14 +180,13 @@ def _page_queryset(queryset: QuerySet, order: KeysetOrder, direction: str, value
 
 
 def _sentinel(model_field, i: int):
-    """A cursor value no real row has, distinct per position, to find where the compiled statement puts it."""
-    internal = model_field.get_internal_type()
-    if internal == "DateTimeField":
+    """A cursor value no real row has, distinct per position, to find where the compiled statement puts it
+    (None for a kind of column the keysets do not order by: that list stays with the ORM)."""
+    if isinstance(model_field, models.DateTimeField):
         return datetime(1901, 2, 3, 4, 5, 6, 700000 + i, tzinfo=UTC)
-    if internal in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
-                    "PositiveBigIntegerField", "SmallAutoField", "SmallIntegerField"):
+    if isinstance(model_field, models.IntegerField):  # the auto ids too
         return -987_654_000 - i
-    if internal in ("CharField", "TextField"):
+    if isinstance(model_field, models.CharField | models.TextField):
         return f"\x01keyset-sentinel-{i}"
     return None
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from connector.access import staff_required
+from connector.access import request_access, staff_required
 from connector.listing import (audited_csv_export, keyset_list_context, keyset_page_or_first,
                                requested_sort, row_stamps)
 from connector.memo import BoundedMemo
@@ -63,7 +63,7 @@ BOX_MEMO_SIZE = 64
 _box_memo = BoundedMemo(BOX_MEMO_SIZE)
 
 
-def verification_box_html(trail: audit_status.TrailStatus, *, is_admin: bool | None) -> str:
+def verification_box_html(trail: audit_status.TrailStatus, *, is_admin: bool) -> str:
     """The verification box's markup, remembered per process for BOX_SECONDS: it depends only on the trail
     status (itself cached for a minute), the viewer's role and time zone, and the clock for "… ago"; rendering
     its template (two includes, date filters, timesince) was a tenth of the page's server time."""
@@ -89,8 +89,7 @@ def audit_list(request):
         "rows_html": _rows_html(page.rows, timezone.get_current_timezone()),
         "sort": selectors.AUDIT_KEYSET.order(requested_sort(request)).name,
         "sort_choices": SORT_LABELS.items(),
-        "verification_box": verification_box_html(
-            trail, is_admin=getattr(getattr(request, "connector_access", None), "is_admin", None)),
+        "verification_box": verification_box_html(trail, is_admin=request_access(request).is_admin),
     })
 
 

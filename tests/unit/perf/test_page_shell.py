@@ -109,12 +109,14 @@ def test_a_layout_without_every_block_once_is_refused(monkeypatch):
     page_shell._shells.clear()
 
 
-def test_history_and_audit_pages_use_the_layout(client):
-    sign_in_as(client, "dave", Role.AUDITOR)
-    for url in ("/history/", "/audit/"):
-        html = client.get(url).content.decode()
-        assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
-        assert html.count("<header") == 1 and html.count("<footer") == 1 and "\x00" not in html
+@pytest.mark.parametrize("url", ["/history/", "/audit/", "/", "/about/", "/messages/", "/history/dashboard/"])
+def test_the_busy_pages_are_built_from_the_layout_pieces(client, url):
+    sign_in_as(client, "dave", Role.ADMINISTRATOR)
+    page_shell._shells.clear()
+    html = client.get(url).content.decode()
+    assert page_shell._shells, "the page did not use {% layout %}"
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert html.count("<header") == 1 and html.count("<footer") == 1 and "\x00" not in html
 
 
 def test_layout_for_a_request_without_a_user_is_base_html():
